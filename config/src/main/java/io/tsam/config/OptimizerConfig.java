@@ -1,0 +1,105 @@
+package io.tsam.config;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@code optimizer_param} section: optimizer and learning-rate schedule.
+ *
+ * @param optimizer {@code optimizer}: {@code sgd} or {@code adamw}
+ * @param lr {@code lr}: base learning rate, > 0
+ * @param momentum {@code momentum}: SGD momentum, in [0, 1)
+ * @param weightDecay {@code weight_decay}: >= 0
+ * @param lrScheduler {@code lr_scheduler}: {@code step} or {@code cosine}
+ * @param lrSteps {@code lr_steps}: epochs at which the step schedule decays the rate, strictly
+ *     increasing, each >= 1
+ * @param lrDecay {@code lr_decay}: the step schedule's factor, in (0, 1]
+ * @param warmupEpochs {@code warmup_epochs}: epochs of linear warm-up before the schedule, >= 0
+ * @param minLr {@code min_lr}: the cosine schedule's final rate, in [0, lr]
+ */
+public record OptimizerConfig(
+        OptimizerType optimizer,
+        double lr,
+        double momentum,
+        double weightDecay,
+        LrScheduler lrScheduler,
+        List<Integer> lrSteps,
+        double lrDecay,
+        int warmupEpochs,
+        double minLr) {
+    static final String SECTION = "optimizer_param";
+
+    public OptimizerConfig {
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(lrScheduler, "lrScheduler");
+        lrSteps = List.copyOf(lrSteps);
+        Check.positive(SECTION + ".lr", lr);
+        Check.inRange(SECTION + ".momentum", momentum, 0, 1, false);
+        Check.nonNegative(SECTION + ".weight_decay", weightDecay);
+        for (int i = 0; i < lrSteps.size(); i++) {
+            int previous = i == 0 ? 0 : lrSteps.get(i - 1);
+            if (lrSteps.get(i) <= previous) {
+                throw ConfigException.invalidValue(
+                        null,
+                        SECTION + ".lr_steps",
+                        "expected strictly increasing epochs >= 1",
+                        lrSteps);
+            }
+        }
+        Check.inRangeOpenLow(SECTION + ".lr_decay", lrDecay, 0, 1);
+        Check.atLeast(SECTION + ".warmup_epochs", warmupEpochs, 0);
+        Check.nonNegative(SECTION + ".min_lr", minLr);
+        if (minLr > lr) {
+            throw ConfigException.invalidValue(
+                    null, SECTION + ".min_lr", "expected a number <= lr (" + lr + ")", minLr);
+        }
+    }
+
+    /** The defaults: SGD, lr 0.01, momentum 0.9, decay 5e-4, steps at 10 and 20 by 0.1. */
+    public static OptimizerConfig defaults() {
+        return new OptimizerConfig(
+                OptimizerType.SGD, 0.01, 0.9, 5e-4, LrScheduler.STEP, List.of(10, 20), 0.1, 0, 0.0);
+    }
+
+    static OptimizerConfig read(JsonSection s) {
+        OptimizerConfig d = defaults();
+        OptimizerConfig result =
+                new OptimizerConfig(
+                        s.choice(
+                                "optimizer",
+                                d.optimizer(),
+                                List.of(OptimizerType.values()),
+                                OptimizerType::jsonName),
+                        s.number("lr", d.lr()),
+                        s.number("momentum", d.momentum()),
+                        s.number("weight_decay", d.weightDecay()),
+                        s.choice(
+                                "lr_scheduler",
+                                d.lrScheduler(),
+                                List.of(LrScheduler.values()),
+                                LrScheduler::jsonName),
+                        s.integers("lr_steps", d.lrSteps()),
+                        s.number("lr_decay", d.lrDecay()),
+                        s.integer("warmup_epochs", d.warmupEpochs()),
+                        s.number("min_lr", d.minLr()));
+        s.finish();
+        return result;
+    }
+
+    ObjectNode toJsonNode() {
+        ObjectNode node = ConfigJson.newObject();
+        node.put("optimizer", optimizer.jsonName());
+        node.set("lr", ConfigJson.number(lr));
+        node.set("momentum", ConfigJson.number(momentum));
+        node.set("weight_decay", ConfigJson.number(weightDecay));
+        node.put("lr_scheduler", lrScheduler.jsonName());
+        ArrayNode steps = node.putArray("lr_steps");
+        lrSteps.forEach(steps::add);
+        node.set("lr_decay", ConfigJson.number(lrDecay));
+        node.put("warmup_epochs", warmupEpochs);
+        node.set("min_lr", ConfigJson.number(minLr));
+        return node;
+    }
+}
