@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Shared by the bin/tsam-* launchers: builds the module on first use (or when its sources changed)
+# and runs its main class from the build output, from any current directory.
+# Usage: launch.sh MODULE MAIN_CLASS [ARGS...]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+module="$1"
+main="$2"
+shift 2
+
+classpath_file="$root/$module/target/classpath.txt"
+needs_build=0
+if [[ ! -f "$classpath_file" ]]; then
+  needs_build=1
+elif [[ -n "$(find "$root" -maxdepth 1 -name pom.xml -newer "$classpath_file" -print -quit)" ]] \
+  || [[ -n "$(find "$root"/*/src/main "$root"/*/pom.xml -newer "$classpath_file" -print -quit 2>/dev/null)" ]]; then
+  needs_build=1
+fi
+
+if [[ "$needs_build" == 1 ]]; then
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "error: Maven (mvn) is needed to build tsam on first use; see README.md" >&2
+    exit 4
+  fi
+  echo "building tsam ($module) on first use; this takes a minute..." >&2
+  if ! (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl "$module" -am) >&2; then
+    echo "error: the build failed; run 'mvn -B package -pl $module -am' in $root for details" >&2
+    exit 4
+  fi
+  touch "$classpath_file"
+fi
+
+exec java ${TSAM_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -cp "$root/$module/target/classes:$(cat "$classpath_file")" "$main" "$@"

@@ -1,0 +1,30 @@
+package io.tsam.media.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code tsam-data}: make, extract and inspect TSAM data. */
+@Command(
+        name = "tsam-data",
+        mixinStandardHelpOptions = true,
+        version = "tsam-data 0.1.0",
+        description = "Make, extract and inspect TSAM datasets.",
+        subcommands = {
+            SynthCommand.class,
+            FramesCommand.class,
+            PreprocessCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class TsamData {
+    @Mixin VerboseOption verbose;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        CommandLines.quietNativeLogs(args);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(CommandLines.newCommandLine(new TsamData(), out, err).execute(args));
+    }
+}

@@ -1,0 +1,117 @@
+package io.tsam.media.image;
+
+import java.util.Arrays;
+
+/**
+ * Bilinear resize with half-pixel centres that widens the triangle filter by the scale factor when
+ * shrinking (antialiasing), on one float plane.
+ *
+ * <p>This is the separable resampling of Pillow's {@code Image.resize(..., BILINEAR)} and of {@code
+ * torch.nn.functional.interpolate(mode="bilinear", align_corners=False, antialias=True)}: SPEC §2
+ * requires frames and spectrograms to be resized exactly this way, so both the video and the audio
+ * path call it. Values are kept in float between the two passes (Pillow rounds to 8 bits there; the
+ * difference stays below one grey level).
+ */
+public final class BilinearResize {
+    private BilinearResize() {}
+
+    /**
+     * Resizes a row-major {@code (srcH, srcW)} plane to {@code (dstH, dstW)}.
+     *
+     * @return a new row-major {@code (dstH, dstW)} array
+     */
+    public static float[] resize(float[] src, int srcH, int srcW, int dstH, int dstW) {
+        if (src.length != srcH * srcW) {
+            throw new IllegalArgumentException(
+                    "plane holds " + src.length + " values, not " + srcH + "x" + srcW);
+        }
+        if (dstH <= 0 || dstW <= 0) {
+            throw new IllegalArgumentException(
+                    "target size must be positive, got " + dstH + "x" + dstW);
+        }
+        float[] rows = horizontal(src, srcH, srcW, Weights.of(srcW, dstW));
+        return vertical(rows, srcH, dstW, Weights.of(srcH, dstH));
+    }
+
+    private static float[] horizontal(float[] src, int h, int srcW, Weights wx) {
+        int dstW = wx.bounds.length / 2;
+        float[] out = new float[h * dstW];
+        for (int y = 0; y < h; y++) {
+            int row = y * srcW;
+            for (int x = 0; x < dstW; x++) {
+                int first = wx.bounds[2 * x];
+                int count = wx.bounds[2 * x + 1];
+                int k = x * wx.stride;
+                double acc = 0;
+                for (int i = 0; i < count; i++) {
+                    acc += wx.coeffs[k + i] * src[row + first + i];
+                }
+                out[y * dstW + x] = (float) acc;
+            }
+        }
+        return out;
+    }
+
+    private static float[] vertical(float[] src, int srcH, int w, Weights wy) {
+        int dstH = wy.bounds.length / 2;
+        float[] out = new float[dstH * w];
+        double[] acc = new double[w];
+        for (int y = 0; y < dstH; y++) {
+            int first = wy.bounds[2 * y];
+            int count = wy.bounds[2 * y + 1];
+            int k = y * wy.stride;
+            Arrays.fill(acc, 0);
+            for (int i = 0; i < count; i++) {
+                double c = wy.coeffs[k + i];
+                int row = (first + i) * w;
+                for (int x = 0; x < w; x++) {
+                    acc[x] += c * src[row + x];
+                }
+            }
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (float) acc[x];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per output pixel: the first input index, how many inputs it reads, and their normalised
+     * triangle-filter weights (Pillow's {@code precompute_coeffs}).
+     */
+    private record Weights(int[] bounds, double[] coeffs, int stride) {
+        static Weights of(int inSize, int outSize) {
+            double scale = (double) inSize / outSize;
+            double filterScale = Math.max(scale, 1.0);
+            double support = filterScale; // the triangle's support is 1, widened when shrinking
+            int stride = (int) Math.ceil(support) * 2 + 1;
+            int[] bounds = new int[outSize * 2];
+            double[] coeffs = new double[outSize * stride];
+            for (int xx = 0; xx < outSize; xx++) {
+                double center = (xx + 0.5) * scale;
+                // (int) truncates toward zero like Pillow's C cast; the max() handles negatives.
+                int xmin = Math.max((int) (center - support + 0.5), 0);
+                int xmax = Math.min((int) (center + support + 0.5), inSize) - xmin;
+                double total = 0;
+                for (int x = 0; x < xmax; x++) {
+                    double w = triangle((x + xmin - center + 0.5) / filterScale);
+                    coeffs[xx * stride + x] = w;
+                    total += w;
+                }
+                if (total != 0) {
+                    for (int x = 0; x < xmax; x++) {
+                        coeffs[xx * stride + x] /= total;
+                    }
+                }
+                bounds[2 * xx] = xmin;
+                bounds[2 * xx + 1] = xmax;
+            }
+            return new Weights(bounds, coeffs, stride);
+        }
+
+        private static double triangle(double x) {
+            double a = Math.abs(x);
+            return a < 1.0 ? 1.0 - a : 0.0;
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.tsam.media.pipeline;
+
+import io.tsam.media.audio.AudioImage;
+import io.tsam.media.audio.AudioTrack;
+import io.tsam.media.image.Crop;
+import io.tsam.media.image.FrameTransform;
+import io.tsam.media.image.RgbImage;
+import io.tsam.media.sampling.SegmentSampler;
+import io.tsam.media.video.DecodeStats;
+import io.tsam.media.video.FrameSource;
+import io.tsam.media.video.JpegFolder;
+import io.tsam.media.video.VideoFile;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns one video into model inputs: samples the TSN segments, decodes only those frames, resizes,
+ * crops and normalises them, and builds the audio image once for all clips of the video (SPEC §2).
+ *
+ * <p>Training and serving both go through this class, so a deployed model sees exactly what it was
+ * trained on. Not thread-safe: one extractor per video per thread. The caller owns it and closes
+ * it.
+ */
+public final class ClipExtractor implements AutoCloseable {
+    private final FrameSource frames;
+    private final Optional<Path> audioFile;
+    private final MediaConfig config;
+    private final FrameTransform transform;
+    private float[] audioImage;
+    private boolean audioMissing;
+
+    private ClipExtractor(FrameSource frames, Optional<Path> audioFile, MediaConfig config) {
+        this.frames = frames;
+        this.audioFile = audioFile;
+        this.config = config;
+        this.transform =
+                new FrameTransform(config.scaleSize(), config.cropSize(), config.resizeMode());
+    }
+
+    /** Opens a video file whose own audio track (if any) is the audio segment. */
+    public static ClipExtractor open(Path video, MediaConfig config) {
+        return new ClipExtractor(VideoFile.open(video), Optional.of(video), config);
+    }
+
+    /**
+     * Opens pre-extracted frames ({@code frames_tmpl} names, 1-based) with an optional separate
+     * audio file; without one, the clip's audio is silence.
+     */
+    public static ClipExtractor openFrames(
+            Path framesDir,
+            IntFunction<String> frameName,
+            Optional<Path> audioFile,
+            MediaConfig config) {
+        return new ClipExtractor(JpegFolder.open(framesDir, frameName), audioFile, config);
+    }
+
+    /** Frames in the video ({@code F} of SPEC §2). */
+    public int frameCount() {
+        return frames.frameCount();
+    }
+
+    /** Clip {@code clip} of {@code clips} as evaluated at test time: centre crop, no flip. */
+    public ClipTensors testClip(int clip, int clips) {
+        int[] indices =
+                SegmentSampler.test(frames.frameCount(), config.videoSegments(), clip, clips);
+        return build(indices, null);
+    }
+
+    /** A training clip: a random frame per segment, one random crop and flip for all frames. */
+    public ClipTensors trainClip(RandomGenerator rng) {
+        int[] indices = SegmentSampler.train(frames.frameCount(), config.videoSegments(), rng);
+        return build(indices, rng);
+    }
+
+    /**
+     * Writes the test clip's video tensor into {@code videoDst} at {@code offset} instead of
+     * allocating one; for callers that reuse their input buffers.
+     */
+    public int[] testClipInto(int clip, int clips, float[] videoDst, int offset) {
+        int[] indices =
+                SegmentSampler.test(frames.frameCount(), config.videoSegments(), clip, clips);
+        writeFrames(indices, null, videoDst, offset);
+        return indices;
+    }
+
+    /**
+     * The {@code [3, crop, crop]} audio image, computed on first use and shared by every clip of
+     * the video; silence when the file has no audio track.
+     *
+     * @throws IllegalStateException for a video-only model
+     */
+    public float[] audioImage() {
+        if (!config.audio()) {
+            throw new IllegalStateException("the model has no audio segment (audio_segments = 0)");
+        }
+        if (audioImage == null) {
+            int size = config.cropSize();
+            Optional<AudioTrack> track = audioFile.flatMap(AudioTrack::read);
+            audioMissing = track.isEmpty();
+            audioImage =
+                    track.map(t -> AudioImage.fromTrack(t, size, size))
+                            .orElseGet(() -> AudioImage.silence(size, size));
+        }
+        return audioImage;
+    }
+
+    /** Whether the audio segment is silence because the file has no audio track. */
+    public boolean audioMissing() {
+        if (config.audio()) {
+            audioImage();
+        }
+        return audioMissing;
+    }
+
+    /** Frames decoded and seeks made so far, to show that only the needed frames are read. */
+    public DecodeStats decodeStats() {
+        return frames.stats();
+    }
+
+    private ClipTensors build(int[] indices, RandomGenerator rng) {
+        float[] video = new float[config.videoLength()];
+        writeFrames(indices, rng, video, 0);
+        float[] audio = config.audio() ? audioImage() : null;
+        return new ClipTensors(video, audio, config.audio() && audioMissing, indices);
+    }
+
+    private void writeFrames(int[] indices, RandomGenerator rng, float[] dst, int offset) {
+        List<RgbImage> images = frames.read(indices);
+        RgbImage first = images.get(0);
+        int[] resized = transform.resizedSize(first.width(), first.height());
+        Crop crop =
+                rng == null
+                        ? Crop.center(resized[0], resized[1], config.cropSize())
+                        : Crop.random(
+                                resized[0], resized[1], config.cropSize(), config.flip(), rng);
+        int stride = config.imageLength();
+        for (int t = 0; t < images.size(); t++) {
+            transform.apply(images.get(t), crop, dst, offset + t * stride);
+        }
+    }
+
+    @Override
+    public void close() {
+        frames.close();
+    }
+}

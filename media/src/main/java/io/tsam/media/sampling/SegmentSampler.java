@@ -1,0 +1,96 @@
+package io.tsam.media.sampling;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * TSN segment sampling (SPEC §2): a video of {@code F} frames is cut into {@code T} equal segments
+ * and one frame is taken from each.
+ *
+ * <p>Segment {@code i} covers the real interval {@code [i * F / T, (i + 1) * F / T)}. Every index
+ * is computed with exact integer arithmetic so that no frame count makes a floating-point rounding
+ * pick a neighbouring frame. A video shorter than {@code T} frames repeats frames: segment {@code
+ * i} then takes {@code floor(i * F / T)} in every mode.
+ */
+public final class SegmentSampler {
+    private SegmentSampler() {}
+
+    /**
+     * The frames clip {@code clip} of {@code clips} takes at test time.
+     *
+     * <p>Clip {@code c} takes frame {@code floor(start + len * (c + 0.5) / C)} of each segment,
+     * {@code start = i * len}, {@code len = F / T}, which is {@code floor(F * (2iC + 2c + 1) /
+     * (2TC))}; with one clip that is the middle frame of each segment, TSM's {@code int(tick / 2 +
+     * tick * i)}.
+     *
+     * @param frames the video's frame count {@code F}, at least 1
+     * @param segments the segment count {@code T}, at least 1
+     * @param clip the clip, {@code 0 <= clip < clips}
+     * @param clips the number of test clips {@code C}, at least 1
+     * @return {@code segments} frame indices in {@code [0, frames)}, ascending
+     */
+    public static int[] test(int frames, int segments, int clip, int clips) {
+        check(frames, segments);
+        if (clips < 1) {
+            throw new IllegalArgumentException("clips must be at least 1, got " + clips);
+        }
+        if (clip < 0 || clip >= clips) {
+            throw new IllegalArgumentException("clip must be in [0, " + clips + "), got " + clip);
+        }
+        if (frames < segments) {
+            return repeated(frames, segments);
+        }
+        int[] indices = new int[segments];
+        long denominator = 2L * segments * clips;
+        for (int i = 0; i < segments; i++) {
+            long numerator = (long) frames * (2L * i * clips + 2L * clip + 1);
+            indices[i] = (int) (numerator / denominator);
+        }
+        return indices;
+    }
+
+    /**
+     * The frames one training sample takes: one uniformly random frame of each segment {@code
+     * [floor(i * F / T), floor((i + 1) * F / T))}.
+     *
+     * @param frames the video's frame count {@code F}, at least 1
+     * @param segments the segment count {@code T}, at least 1
+     * @param rng the only source of randomness, so a seeded generator reproduces a sample
+     * @return {@code segments} frame indices in {@code [0, frames)}, ascending
+     */
+    public static int[] train(int frames, int segments, RandomGenerator rng) {
+        check(frames, segments);
+        if (frames < segments) {
+            return repeated(frames, segments);
+        }
+        int[] indices = new int[segments];
+        for (int i = 0; i < segments; i++) {
+            int first = segmentStart(frames, segments, i);
+            int end = segmentStart(frames, segments, i + 1);
+            // F >= T makes every segment at least one frame long.
+            indices[i] = first + rng.nextInt(end - first);
+        }
+        return indices;
+    }
+
+    private static int[] repeated(int frames, int segments) {
+        int[] indices = new int[segments];
+        for (int i = 0; i < segments; i++) {
+            indices[i] = segmentStart(frames, segments, i);
+        }
+        return indices;
+    }
+
+    private static int segmentStart(int frames, int segments, int i) {
+        return (int) ((long) i * frames / segments);
+    }
+
+    private static void check(int frames, int segments) {
+        if (frames < 1) {
+            throw new IllegalArgumentException(
+                    "a video needs at least 1 frame to be sampled, got " + frames);
+        }
+        if (segments < 1) {
+            throw new IllegalArgumentException("segments must be at least 1, got " + segments);
+        }
+    }
+}
