@@ -24,7 +24,7 @@ if [[ "$needs_build" == 1 ]]; then
     exit 4
   fi
   echo "building tsam ($module) on first use; this takes a minute..." >&2
-  if ! (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl "$module" -am) >&2; then
+  if ! (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package -pl "$module" -am) >&2; then
     echo "error: the build failed; run 'mvn -B package -pl $module -am' in $root for details" >&2
     exit 4
   fi

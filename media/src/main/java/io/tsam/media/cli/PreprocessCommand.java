@@ -105,7 +105,9 @@ final class PreprocessCommand implements Callable<Integer> {
                     video,
                     extractor.frameCount(),
                     Arrays.toString(tensors.frameIndices()),
-                    audioState);
+                    tensors.audioMissing()
+                            ? "missing (no audio track; the audio segment is silence)"
+                            : audioState);
             o.printf("wrote %s%n", out.toAbsolutePath());
         }
         return ExitCode.OK;

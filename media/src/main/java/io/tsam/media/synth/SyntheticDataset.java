@@ -1,7 +1,6 @@
 package io.tsam.media.synth;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tsam.config.DataConfig;
 import io.tsam.media.io.AtomicFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -9,9 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -107,7 +105,7 @@ public final class SyntheticDataset {
         Path trainingList = writeText(out.resolve(TRAINING_LIST), training.toString());
         Path validationList = writeText(out.resolve(VALIDATION_LIST), validation.toString());
         Path labelsFile = writeText(out.resolve(LABELS), labels.toString());
-        Path dataConfig = writeText(out.resolve(DATA_CONFIG), dataConfigJson());
+        Path dataConfig = writeText(out.resolve(DATA_CONFIG), dataConfigJson(out));
 
         int classes = SynthClass.values().length;
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -195,20 +193,19 @@ public final class SyntheticDataset {
         }
     }
 
-    private static String dataConfigJson() throws IOException {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("data_dir", ".");
-        config.put("dir_videos", VIDEOS_DIR);
-        config.put("dir_frames", "frames");
-        config.put("dir_audios", "audios");
-        config.put("file_train_list", TRAINING_LIST);
-        config.put("file_val_list", VALIDATION_LIST);
-        config.put("frames_tmpl", "{:05d}.jpg");
-        config.put("file_labels", LABELS);
-        return new ObjectMapper()
-                        .enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(config)
-                + "\n";
+    private static String dataConfigJson(Path out) {
+        DataConfig layout = DataConfig.defaults(out);
+        return new DataConfig(
+                        layout.baseDir(),
+                        layout.dataDir(),
+                        VIDEOS_DIR,
+                        layout.dirFrames(),
+                        layout.dirAudios(),
+                        TRAINING_LIST,
+                        VALIDATION_LIST,
+                        layout.framesTmpl(),
+                        Optional.of(LABELS))
+                .toJson();
     }
 
     private static Path writeText(Path file, String text) throws IOException {
