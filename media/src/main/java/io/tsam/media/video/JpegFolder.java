@@ -8,8 +8,6 @@ import java.awt.image.Raster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,23 +82,14 @@ public final class JpegFolder implements FrameSource {
     @Override
     public List<RgbImage> read(int[] indices) {
         checkOpen();
-        for (int index : indices) {
-            if (index < 0 || index >= frameCount) {
-                throw new IllegalArgumentException(
-                        "frame index " + index + " is outside [0, " + frameCount + ") of " + dir);
-            }
-        }
-        int[] wanted = Arrays.stream(indices).distinct().sorted().toArray();
-        RgbImage[] images = new RgbImage[wanted.length];
-        for (int i = 0; i < wanted.length; i++) {
-            images[i] = decode(dir.resolve(frameName.apply(wanted[i] + 1)));
-            framesDecoded++;
-        }
-        List<RgbImage> result = new ArrayList<>(indices.length);
-        for (int index : indices) {
-            result.add(images[Arrays.binarySearch(wanted, index)]);
-        }
-        return result;
+        return FrameRequests.read(
+                indices,
+                frameCount,
+                dir,
+                index -> {
+                    framesDecoded++;
+                    return decode(dir.resolve(frameName.apply(index + 1)));
+                });
     }
 
     @Override

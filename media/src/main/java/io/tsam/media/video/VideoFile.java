@@ -48,8 +48,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -220,23 +218,7 @@ public final class VideoFile implements FrameSource {
     @Override
     public List<RgbImage> read(int[] indices) {
         checkOpen();
-        int count = table.size();
-        for (int index : indices) {
-            if (index < 0 || index >= count) {
-                throw new IllegalArgumentException(
-                        "frame index " + index + " is outside [0, " + count + ") of " + path);
-            }
-        }
-        int[] wanted = Arrays.stream(indices).distinct().sorted().toArray();
-        RgbImage[] images = new RgbImage[wanted.length];
-        for (int i = 0; i < wanted.length; i++) {
-            images[i] = decode(wanted[i]);
-        }
-        List<RgbImage> result = new ArrayList<>(indices.length);
-        for (int index : indices) {
-            result.add(images[Arrays.binarySearch(wanted, index)]);
-        }
-        return result;
+        return FrameRequests.read(indices, table.size(), path, this::decode);
     }
 
     /**
