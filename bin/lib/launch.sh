@@ -24,10 +24,14 @@ if [[ "$needs_build" == 1 ]]; then
     exit 4
   fi
   echo "building tsam ($module) on first use; this takes a minute..." >&2
-  if ! (cd "$root" && mvn -B -q -Dstyle.color=never -DskipTests -Dspotless.check.skip=true package -pl "$module" -am) >&2; then
+  log="$(mktemp)"
+  if ! (cd "$root" && mvn -B -q -DskipTests -Dspotless.check.skip=true package -pl "$module" -am) >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rm -f "$log"
     echo "error: the build failed; run 'mvn -B package -pl $module -am' in $root for details" >&2
     exit 4
   fi
+  rm -f "$log"
   touch "$classpath_file"
 fi
 
