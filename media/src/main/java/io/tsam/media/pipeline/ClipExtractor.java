@@ -76,17 +76,6 @@ public final class ClipExtractor implements AutoCloseable {
     }
 
     /**
-     * Writes the test clip's video tensor into {@code videoDst} at {@code offset} instead of
-     * allocating one; for callers that reuse their input buffers.
-     */
-    public int[] testClipInto(int clip, int clips, float[] videoDst, int offset) {
-        int[] indices =
-                SegmentSampler.test(frames.frameCount(), config.videoSegments(), clip, clips);
-        writeFrames(indices, null, videoDst, offset);
-        return indices;
-    }
-
-    /**
      * The {@code [3, crop, crop]} audio image, computed on first use and shared by every clip of
      * the video; silence when the file has no audio track.
      *
@@ -122,12 +111,12 @@ public final class ClipExtractor implements AutoCloseable {
 
     private ClipTensors build(int[] indices, RandomGenerator rng) {
         float[] video = new float[config.videoLength()];
-        writeFrames(indices, rng, video, 0);
+        writeFrames(indices, rng, video);
         float[] audio = config.audio() ? audioImage() : null;
         return new ClipTensors(video, audio, config.audio() && audioMissing, indices);
     }
 
-    private void writeFrames(int[] indices, RandomGenerator rng, float[] dst, int offset) {
+    private void writeFrames(int[] indices, RandomGenerator rng, float[] dst) {
         List<RgbImage> images = frames.read(indices);
         RgbImage first = images.get(0);
         int[] resized = transform.resizedSize(first.width(), first.height());
@@ -138,7 +127,7 @@ public final class ClipExtractor implements AutoCloseable {
                                 resized[0], resized[1], config.cropSize(), config.flip(), rng);
         int stride = config.imageLength();
         for (int t = 0; t < images.size(); t++) {
-            transform.apply(images.get(t), crop, dst, offset + t * stride);
+            transform.apply(images.get(t), crop, dst, t * stride);
         }
     }
 

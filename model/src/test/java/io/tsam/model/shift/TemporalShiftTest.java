@@ -213,49 +213,46 @@ class TemporalShiftTest {
     /** SPEC section 1 written as a direct loop over [N, T + A, C, H * W]. */
     private static float[] referenceShift(
             float[] x, int segments, int audio, int channels, int foldDiv, int depth) {
-        int images = segments + audio;
         float[] out = new float[x.length];
-        for (int n = 0; n < BATCH; n++) {
-            for (int t = 0; t < images; t++) {
-                for (int c = 0; c < channels; c++) {
-                    // Audio images (t >= T) keep their own values; video reads outside [0, T) are
-                    // 0.
-                    int source = t < segments ? specSource(t, c, channels, foldDiv, depth) : t;
-                    if (t < segments && (source < 0 || source >= segments)) {
-                        continue;
-                    }
-                    for (int p = 0; p < PIXELS; p++) {
-                        out[offset(n, t, c, images, channels) + p] =
-                                x[offset(n, source, c, images, channels) + p];
-                    }
-                }
-            }
-        }
+        forEachRead(segments, audio, channels, foldDiv, depth, (dst, src) -> out[dst] = x[src]);
         return out;
     }
 
     /** The adjoint of {@link #referenceShift}: each read becomes an add into its source. */
     private static float[] referenceGradient(
             float[] w, int segments, int audio, int channels, int foldDiv, int depth) {
-        int images = segments + audio;
         float[] grad = new float[w.length];
+        forEachRead(segments, audio, channels, foldDiv, depth, (dst, src) -> grad[src] += w[dst]);
+        return grad;
+    }
+
+    /** An element read by the shift: output offset {@code dst} takes input offset {@code src}. */
+    private interface Read {
+        void at(int dst, int src);
+    }
+
+    /**
+     * Visits every element the shift copies; audio images (t >= T) read themselves and video reads
+     * outside [0, T) are zeros, so they are not visited.
+     */
+    private static void forEachRead(
+            int segments, int audio, int channels, int foldDiv, int depth, Read read) {
+        int images = segments + audio;
         for (int n = 0; n < BATCH; n++) {
             for (int t = 0; t < images; t++) {
                 for (int c = 0; c < channels; c++) {
-                    // Audio images (t >= T) keep their own values; video reads outside [0, T) are
-                    // 0.
                     int source = t < segments ? specSource(t, c, channels, foldDiv, depth) : t;
                     if (t < segments && (source < 0 || source >= segments)) {
                         continue;
                     }
                     for (int p = 0; p < PIXELS; p++) {
-                        grad[offset(n, source, c, images, channels) + p] +=
-                                w[offset(n, t, c, images, channels) + p];
+                        read.at(
+                                offset(n, t, c, images, channels) + p,
+                                offset(n, source, c, images, channels) + p);
                     }
                 }
             }
         }
-        return grad;
     }
 
     /** The unclipped time that frame t, channel c reads, from explicit group boundaries. */
