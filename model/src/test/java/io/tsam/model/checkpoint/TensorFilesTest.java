@@ -1,0 +1,132 @@
+package io.tsam.model.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TensorFilesTest {
+    private static NDManager manager;
+
+    @BeforeAll
+    static void openManager() {
+        manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+    }
+
+    @AfterAll
+    static void closeManager() {
+        manager.close();
+    }
+
+    @Test
+    void readsTheStateDictOfATrainingCheckpointExactly() {
+        // Half, bfloat16 and float64 tensors, a 0-d int64, a transposed and a permuted weight,
+        // and two slices of one storage at offsets 3 and 7: the values must be numpy's, bit for
+        // bit, under the stored (module.-prefixed) names, in the stored order.
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors = TensorFiles.read(Fixtures.file("tsm_tiny.pth"), scope);
+            Fixtures.assertMatchesExpected("tsm_tiny", tensors, true);
+            assertEquals(
+                    0,
+                    tensors.get("module.base_model.bn1.num_batches_tracked")
+                            .getShape()
+                            .dimension());
+        }
+    }
+
+    @Test
+    void readsBothByteOrders() {
+        try (NDManager scope = manager.newSubManager()) {
+            Fixtures.assertMatchesExpected(
+                    "byteorder",
+                    TensorFiles.read(Fixtures.file("byteorder_little.pth"), scope),
+                    true);
+            Fixtures.assertMatchesExpected(
+                    "byteorder", TensorFiles.read(Fixtures.file("byteorder_big.pth"), scope), true);
+        }
+    }
+
+    @Test
+    void readsAPlainStateDict() {
+        try (NDManager scope = manager.newSubManager()) {
+            Fixtures.assertMatchesExpected(
+                    "plain_resnet",
+                    TensorFiles.read(Fixtures.file("plain_resnet.pth"), scope),
+                    true);
+        }
+    }
+
+    @Test
+    void readsASafetensorsFileWrittenByPython() {
+        // F16, BF16, F64, I64 and F32 tensors, a __metadata__ entry and a space-padded header.
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors =
+                    TensorFiles.read(Fixtures.file("plain_resnet.safetensors"), scope);
+            Fixtures.assertMatchesExpected("plain_resnet", tensors, false);
+        }
+    }
+
+    @Test
+    void refusesAPickleThatCallsOsSystem() {
+        Path file = Fixtures.file("malicious_os_system.pth");
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        // os.system pickles as posix.system on Linux.
+        assertTrue(e.getMessage().contains("global posix.system,"), e.getMessage());
+        assertEquals(file, e.file());
+    }
+
+    @Test
+    void refusesAPickleThatCallsEval() {
+        // Protocol 4: the global comes through STACK_GLOBAL rather than GLOBAL.
+        Path file = Fixtures.file("malicious_eval.pth");
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
+        assertTrue(e.getMessage().contains("global builtins.eval,"), e.getMessage());
+    }
+
+    @Test
+    void explainsHowToResaveTheLegacyFormat() {
+        Path file = Fixtures.file("legacy.pth");
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
+        assertTrue(e.getMessage().startsWith(file + ": is in the legacy torch.save format"));
+        assertTrue(e.getMessage().contains("torch.save(torch.load('legacy.pth'"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void refusesOtherFiles(@TempDir Path dir) throws Exception {
+        Path text = dir.resolve("notes.pth");
+        Files.writeString(text, "not weights at all");
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(text, manager));
+        assertEquals(
+                text + ": is neither a torch.save archive (zip form) nor a safetensors file",
+                e.getMessage());
+        Path missing = dir.resolve("missing.pth");
+        assertThrows(CheckpointException.class, () -> TensorFiles.read(missing, manager));
+    }
+
+    @Test
+    void safetensorsDispatchIgnoresTheExtension(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("weights.bin");
+        Files.copy(Fixtures.file("plain_resnet.safetensors"), file);
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors = TensorFiles.read(file, scope);
+            assertArrayEquals(new long[] {10, 8}, tensors.get("fc.weight").getShape().getShape());
+        }
+    }
+}
