@@ -21,6 +21,9 @@ import org.slf4j.LoggerFactory;
 public final class NetWeights {
     private static final Logger logger = LoggerFactory.getLogger(NetWeights.class);
 
+    private static final String ENGINE = "PyTorch";
+    private static final String HEAD_WEIGHT = "new_fc.weight";
+
     private NetWeights() {}
 
     /**
@@ -50,6 +53,39 @@ public final class NetWeights {
             copyInto(net, stateDict);
             logger.info("{}: {}", file, stateDict.summary());
             return stateDict.form();
+        }
+    }
+
+    /**
+     * The number of classes of a checkpoint's head: the rows of {@code new_fc.weight}, so a net can
+     * be built to match a file before {@link #load} fills it.
+     *
+     * @throws CheckpointException if the file cannot be read or has no {@code new_fc.weight} (a
+     *     backbone-only state dict has no head)
+     */
+    public static int headClasses(Path file) {
+        try (NDManager scope = NDManager.newBaseManager(Device.cpu(), ENGINE)) {
+            Map<String, NDArray> raw =
+                    isNativeCheckpoint(file)
+                            ? NativeCheckpoint.readWeights(file, scope)
+                            : TensorFiles.read(file, scope);
+            for (Map.Entry<String, NDArray> entry : raw.entrySet()) {
+                String name = entry.getKey();
+                if (name.equals(HEAD_WEIGHT) || name.equals("module." + HEAD_WEIGHT)) {
+                    Shape shape = entry.getValue().getShape();
+                    if (shape.dimension() != 2) {
+                        throw new CheckpointException(
+                                file, name + " must be [classes, features], got " + shape);
+                    }
+                    return Math.toIntExact(shape.get(0));
+                }
+            }
+            throw new CheckpointException(
+                    file,
+                    "has no "
+                            + HEAD_WEIGHT
+                            + ": it is not a TSM/TSAM checkpoint (a plain ResNet state dict has no"
+                            + " TSAM head)");
         }
     }
 

@@ -229,7 +229,12 @@ abstract class AbstractOptimizer implements TsamOptimizer {
                 NDArray[] arrays = new NDArray[bufferNames.size()];
                 for (int i = 0; i < arrays.length; i++) {
                     NDArray value = state.get(key(bufferNames.get(i), trainable.name()));
-                    arrays[i] = value.toDevice(array.getDevice(), true);
+                    // A real copy: DJL's toDevice(device, true) on the same device shares the
+                    // storage, which dies with the caller's array (its direct buffer is freed).
+                    arrays[i] =
+                            value.getDevice().equals(array.getDevice())
+                                    ? value.duplicate()
+                                    : value.toDevice(array.getDevice(), true);
                     arrays[i].attach(stateManager);
                 }
                 loaded.put(trainable.name(), arrays);

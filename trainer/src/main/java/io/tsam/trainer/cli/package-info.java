@@ -1,0 +1,2 @@
+/** The {@code tsam-train} command line. */
+package io.tsam.trainer.cli;
