@@ -1,0 +1,164 @@
+package io.tsam.exporter.cli;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.tsam.config.ModelConfig;
+import io.tsam.exporter.onnx.OnnxOp;
+import io.tsam.exporter.onnx.OpCensus;
+import io.tsam.exporter.onnx.TsamOnnxExporter;
+import io.tsam.exporter.source.ExportSource;
+import io.tsam.exporter.verify.ParityReport;
+import io.tsam.media.cli.CommandLines;
+import io.tsam.media.cli.ExitCode;
+import io.tsam.media.cli.VerboseOption;
+import io.tsam.media.io.AtomicFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tsam-export}: a checkpoint to the ONNX model of SPEC §5.
+ *
+ * <p>The steps run in order, each one a method, so a later target (a TensorRT engine, a Triton
+ * model repository, an evaluation on a video list) is one more option group and one more step after
+ * {@link #install}: load the checkpoint into the DJL net, lower the net to ONNX, verify it against
+ * the net in ONNX Runtime, install it at {@code --out} (atomically) and print a summary. A model
+ * that fails verification is written to {@code <out>.rejected.onnx} instead, and the exit status is
+ * {@link ExportExitCode#VERIFICATION_FAILED}.
+ */
+@Command(
+        name = "tsam-export",
+        mixinStandardHelpOptions = true,
+        version = "tsam-export 0.1.0",
+        sortOptions = false,
+        description = {
+            "Export a TSAM checkpoint to ONNX (opset "
+                    + OnnxOp.OPSET_VERSION
+                    + ") and check"
+                    + " it against the checkpoint's net."
+        })
+public final class TsamExport implements Callable<Integer> {
+
+    private static final String ONNX_EXTENSION = ".onnx";
+    private static final double BYTES_PER_MB = 1e6;
+
+    @Mixin CheckpointOptions checkpoint;
+
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "FILE",
+            description = "Where to write the ONNX model, e.g. model.onnx.")
+    Path out;
+
+    @Mixin VerifyOptions verification;
+
+    @Mixin VerboseOption verbose;
+
+    @Spec CommandSpec spec;
+
+    /** Runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        // Export never downloads anything: DJL must not try to fetch an engine.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        CommandLines.quietNativeLogs(args);
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        System.exit(newCommandLine(out, err).execute(args));
+    }
+
+    /** A command line writing to {@code out} and {@code err}, for {@code main} and tests. */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        return CommandLines.newCommandLine(new TsamExport(), out, err);
+    }
+
+    @Override
+    public Integer call() throws IOException, OrtException {
+        verification.validate();
+        try (ExportSource source = checkpoint.load()) {
+            ModelProto model = lower(source);
+            byte[] bytes = model.toByteArray();
+            if (verification.enabled && !verify(source, bytes)) {
+                Path rejected = rejectedPath();
+                AtomicFile.write(rejected, bytes);
+                PrintWriter err = spec.commandLine().getErr();
+                err.println(
+                        "error: the ONNX model does not compute what the checkpoint's net"
+                                + " computes within --tolerance "
+                                + verification.tolerance
+                                + "; it was kept as "
+                                + rejected
+                                + " and "
+                                + out
+                                + " was left as it was");
+                err.flush();
+                return ExportExitCode.VERIFICATION_FAILED;
+            }
+            install(bytes);
+            summarise(source, model, bytes.length);
+        }
+        return ExitCode.OK;
+    }
+
+    private ModelProto lower(ExportSource source) {
+        return TsamOnnxExporter.builder()
+                .setNet(source.net())
+                .setConfig(source.config())
+                .optLabels(source.labels())
+                .setCheckpointSha256(source.checkpointSha256())
+                .build()
+                .export();
+    }
+
+    private boolean verify(ExportSource source, byte[] model) throws OrtException {
+        ParityReport report = verification.run(OrtEnvironment.getEnvironment(), source, model);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(report.table());
+        stdout.flush();
+        return report.passed();
+    }
+
+    private void install(byte[] model) throws IOException {
+        AtomicFile.write(out, model);
+    }
+
+    private void summarise(ExportSource source, ModelProto model, long bytes) {
+        ModelConfig config = source.config().model();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.printf(
+                Locale.ROOT,
+                "wrote %s (%.1f MB): %s T=%d A=%d, %d classes, %dx%d, opset %d; %s%n",
+                out,
+                bytes / BYTES_PER_MB,
+                config.arch(),
+                config.videoSegments(),
+                config.audioSegments(),
+                source.labels().size(),
+                source.config().dataAugmentation().cropSize(),
+                source.config().dataAugmentation().cropSize(),
+                OnnxOp.OPSET_VERSION,
+                OpCensus.of(model));
+        stdout.flush();
+    }
+
+    /** Where a rejected model goes: {@code model.onnx} becomes {@code model.rejected.onnx}. */
+    private Path rejectedPath() {
+        String name = out.getFileName().toString();
+        String stem =
+                name.endsWith(ONNX_EXTENSION)
+                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
+                        : name;
+        return out.resolveSibling(stem + ".rejected" + ONNX_EXTENSION);
+    }
+}

@@ -1,0 +1,96 @@
+package io.tsam.exporter.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import io.tsam.config.TsamConfig;
+import io.tsam.exporter.source.ExportSource;
+import io.tsam.exporter.verify.ParityCheck;
+import io.tsam.exporter.verify.ParityInput;
+import io.tsam.exporter.verify.ParityReport;
+import io.tsam.media.pipeline.ClipExtractor;
+import io.tsam.media.pipeline.ClipTensors;
+import io.tsam.media.pipeline.MediaConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Option;
+
+/** The options of the check that the ONNX model computes what the checkpoint's net computes. */
+final class VerifyOptions {
+
+    /** The seed of the random inputs, fixed so that a report can be reproduced. */
+    private static final long SEED = 1;
+
+    @Option(
+            names = "--verify",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description = {
+                "Run the ONNX model in ONNX Runtime and the net in DJL on the same inputs and"
+                        + " compare the logits (default: on). A model that fails is not"
+                        + " installed but kept aside: model.onnx becomes model.rejected.onnx."
+            })
+    boolean enabled;
+
+    @Option(
+            names = "--tolerance",
+            paramLabel = "ABS",
+            defaultValue = "1e-4",
+            description =
+                    "Largest allowed absolute error on the logits (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(
+            names = "--verify-video",
+            paramLabel = "FILE",
+            description = {
+                "Also compare on the test clip of this video, as the media pipeline builds it"
+                        + " (repeatable; one batch of all of them)."
+            })
+    List<Path> videos = new ArrayList<>();
+
+    /** Checks the values before any work. */
+    void validate() {
+        if (!(tolerance >= 0)) {
+            throw new IllegalArgumentException(
+                    "--tolerance must be a number >= 0, got " + tolerance);
+        }
+    }
+
+    /** Compares the model with the source's net on random inputs and the given videos. */
+    ParityReport run(OrtEnvironment environment, ExportSource source, byte[] model)
+            throws OrtException {
+        TsamConfig config = source.config();
+        int size = config.dataAugmentation().cropSize();
+        List<ParityInput> inputs =
+                new ArrayList<>(ParityInput.standard(config.model(), size, SEED));
+        if (!videos.isEmpty()) {
+            inputs.add(clips(config, size));
+        }
+        return ParityCheck.builder()
+                .setEnvironment(environment)
+                .setNet(source.net())
+                .setModel(model)
+                .setInputs(inputs)
+                .optTolerance(tolerance)
+                .build()
+                .run();
+    }
+
+    private ParityInput clips(TsamConfig config, int size) {
+        MediaConfig media = MediaConfig.of(config);
+        List<ClipTensors> clips = new ArrayList<>();
+        for (Path video : videos) {
+            try (ClipExtractor extractor = ClipExtractor.open(video, media)) {
+                clips.add(extractor.testClip(0, 1));
+            }
+        }
+        String names =
+                videos.stream()
+                        .map(v -> v.getFileName().toString())
+                        .collect(Collectors.joining(","));
+        return ParityInput.clips("clips " + names, config.model(), size, clips);
+    }
+}
