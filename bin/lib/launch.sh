@@ -35,5 +35,9 @@ if [[ "$needs_build" == 1 ]]; then
   touch "$classpath_file"
 fi
 
+# libtorch's C++ warnings (deprecated dispatch modes) and DJL's failed CUDA probe on CPU-only
+# machines say nothing a user can act on; errors still show.
+export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
 exec java ${TSAM_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error \
   -cp "$root/$module/target/classes:$(cat "$classpath_file")" "$main" "$@"

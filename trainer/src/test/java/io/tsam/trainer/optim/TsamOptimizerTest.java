@@ -290,6 +290,42 @@ class TsamOptimizerTest {
     }
 
     @Test
+    void loadedStateOwnsItsMemoryOnceTheCallersArraysAreGone() throws InterruptedException {
+        // Regression: loadState kept arrays sharing the caller's storage (DJL's toDevice with copy
+        // on the same device does not copy); once the caller's arrays were closed and their
+        // direct buffers collected, the momentum read freed memory and libtorch crashed.
+        float[] momentum = {0.25f, -0.5f};
+        NDArray array = manager.create(new float[] {1f, -2f}, new Shape(1, 2));
+        Map<String, Parameter> parameters =
+                Map.of("fc.weight", TinyModel.parameter("fc.weight", array, true));
+        try (TsamOptimizer optimizer = new SgdOptimizer(parameters, 0.5, 0.0)) {
+            try (NDManager caller = manager.newSubManager()) {
+                optimizer.loadState(
+                        Map.of(
+                                TsamOptimizer.STEP_KEY,
+                                caller.create(3L),
+                                SgdOptimizer.MOMENTUM_BUFFER + ".fc.weight",
+                                caller.create(momentum, new Shape(1, 2))));
+            }
+            for (int i = 0; i < 5; i++) {
+                System.gc();
+                // Fresh direct buffers of the same size reuse whatever memory was released.
+                manager.create(new float[] {9f, 9f}).close();
+                Thread.sleep(10);
+            }
+            assertArrayEquals(
+                    momentum,
+                    optimizer
+                            .state()
+                            .get(SgdOptimizer.MOMENTUM_BUFFER + ".fc.weight")
+                            .toFloatArray(),
+                    0f);
+        } finally {
+            array.close();
+        }
+    }
+
+    @Test
     void zeroGradClearsNonFiniteGradients() {
         try (NDManager scope = manager.newSubManager()) {
             NDArray array = scope.create(new float[] {1f, 2f, 3f});
