@@ -1,9 +1,6 @@
 package io.tsam.benchmarks;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tsam.media.cli.CommandLines;
-import io.tsam.media.io.AtomicFile;
 import io.tsam.media.sampling.SegmentSampler;
 import io.tsam.media.video.VideoFile;
 import java.nio.file.Path;
@@ -80,18 +77,8 @@ public final class DecodeBenchmark {
                     median(readMs),
                     median(fullMs));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("benchmark", "decode T test frames vs full decode");
-        report.put("repeats", repeats);
-        report.put("cores", Runtime.getRuntime().availableProcessors());
-        report.put("java", System.getProperty("java.version"));
-        report.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        report.put("results", rows);
-        AtomicFile.write(
-                out,
-                new ObjectMapper()
-                        .enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsBytes(report));
+        BenchmarkReport.write(
+                out, "decode T test frames vs full decode", Map.of("repeats", repeats), rows);
     }
 
     private static double median(double[] values) {
