@@ -84,6 +84,8 @@ import org.slf4j.LoggerFactory;
  * at the demuxer. Not thread-safe.
  */
 public final class VideoFile implements FrameSource {
+    private static final int SWSCALE_PADDING = 64;
+
     private static final Logger logger = LoggerFactory.getLogger(VideoFile.class);
 
     /** {@link #position} decodes on from the current run. */
@@ -466,12 +468,15 @@ public final class VideoFile implements FrameSource {
         int h = f.height();
         int stride = (w * 3 + 31) & ~31; // swscale's SIMD paths want aligned rows
         long size = (long) stride * h;
-        if (size > rgbCapacity) {
+        // swscale's SIMD writers can run past the end of the last row (a 40-pixel-wide MPEG-4
+        // frame corrupted the heap): pad the buffer as av_frame_get_buffer does.
+        long allocated = size + SWSCALE_PADDING;
+        if (allocated > rgbCapacity) {
             if (rgb != null) {
                 av_free(rgb);
             }
-            rgb = new BytePointer(av_malloc(size)).capacity(size);
-            rgbCapacity = size;
+            rgb = new BytePointer(av_malloc(allocated)).capacity(allocated);
+            rgbCapacity = allocated;
         }
         sws =
                 sws_getCachedContext(

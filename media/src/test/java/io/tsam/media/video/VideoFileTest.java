@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class VideoFileTest {
     @TempDir Path dir;
@@ -38,6 +39,19 @@ class VideoFileTest {
     void h264ReadsExactFramesInAnyOrder() throws IOException {
         Path file = TestVideos.write(dir.resolve("h.mp4"), TestVideos.Spec.h264(), 50, 64, 48);
         checkRandomAccess(file, 50);
+    }
+
+    @ParameterizedTest(name = "{0} px wide")
+    @ValueSource(ints = {24, 40, 48, 56, 72, 88})
+    void anyFrameWidthConvertsWithoutWritingPastTheBuffer(int width) throws IOException {
+        // Regression: at 40 and 72 px swscale's SIMD paths wrote past the last RGB row and
+        // corrupted the native heap, which crashed the JVM a few frames later.
+        Path file =
+                TestVideos.write(
+                        dir.resolve(width + ".mp4"), TestVideos.Spec.mpeg4(), 9, width, 48);
+        for (int round = 0; round < 3; round++) {
+            checkRandomAccess(file, 9);
+        }
     }
 
     @Test
