@@ -1,17 +1,14 @@
 package io.tsam.exporter.onnx;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tsam.config.AugmentationConfig;
 import io.tsam.config.LabelNames;
+import io.tsam.config.ModelMetadata;
+import io.tsam.config.Preprocessing;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.audio.LogMelSpectrogram;
 import io.tsam.media.image.Normalization;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,7 +19,8 @@ import java.util.Map;
  * {@value #AUDIO} float32 {@code [N, 3, H, W]}; output {@value #LOGITS} float32 {@code [N,
  * classes]}. {@code N} is the symbolic dimension {@value #BATCH}; {@code H = W = crop_size}.
  *
- * <p>Metadata (every value a string):
+ * <p>The names and metadata keys are {@link ModelMetadata}'s, in the {@code config} module, so that
+ * the runtime reads what this exporter writes without depending on it. The metadata values:
  *
  * <ul>
  *   <li>{@value #FORMAT_VERSION_KEY}: {@value #FORMAT_VERSION}, bumped when a key changes meaning;
@@ -45,34 +43,34 @@ import java.util.Map;
 public final class TsamOnnxFormat {
 
     /** The video input. */
-    public static final String VIDEO = "video";
+    public static final String VIDEO = ModelMetadata.VIDEO_INPUT;
 
     /** The audio input, present iff {@code audio_segments = 1}. */
-    public static final String AUDIO = "audio";
+    public static final String AUDIO = ModelMetadata.AUDIO_INPUT;
 
     /** The output. */
-    public static final String LOGITS = "logits";
+    public static final String LOGITS = ModelMetadata.LOGITS_OUTPUT;
 
     /** The symbolic batch dimension. */
-    public static final String BATCH = "N";
+    public static final String BATCH = ModelMetadata.BATCH_DIM;
 
     /** The metadata key of the format version. */
-    public static final String FORMAT_VERSION_KEY = "tsam.format_version";
+    public static final String FORMAT_VERSION_KEY = ModelMetadata.FORMAT_VERSION_KEY;
 
     /** The format version this exporter writes. */
-    public static final String FORMAT_VERSION = "1";
+    public static final String FORMAT_VERSION = ModelMetadata.FORMAT_VERSION;
 
     /** The metadata key of the class names. */
-    public static final String LABELS = "tsam.labels";
+    public static final String LABELS = ModelMetadata.LABELS_KEY;
 
     /** The metadata key of the model config. */
-    public static final String CONFIG = "tsam.config";
+    public static final String CONFIG = ModelMetadata.CONFIG_KEY;
 
     /** The metadata key of the preprocessing parameters. */
-    public static final String PREPROCESSING = "tsam.preprocessing";
+    public static final String PREPROCESSING = ModelMetadata.PREPROCESSING_KEY;
 
     /** The metadata key of the source checkpoint's SHA-256. */
-    public static final String CHECKPOINT_SHA256 = "tsam.checkpoint_sha256";
+    public static final String CHECKPOINT_SHA256 = ModelMetadata.CHECKPOINT_SHA256_KEY;
 
     /** The model's {@code producer_name}. */
     public static final String PRODUCER_NAME = "tsam-exporter";
@@ -80,7 +78,6 @@ public final class TsamOnnxFormat {
     /** The model's {@code producer_version}. */
     public static final String PRODUCER_VERSION = "0.1.0";
 
-    private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final int MILLIS_PER_SECOND = 1000;
 
     private TsamOnnxFormat() {}
@@ -95,15 +92,8 @@ public final class TsamOnnxFormat {
      */
     public static Map<String, String> metadata(
             TsamConfig config, LabelNames labels, String checkpointSha256) {
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put(FORMAT_VERSION_KEY, FORMAT_VERSION);
-        ArrayNode names = JSON.createArrayNode();
-        labels.names().forEach(names::add);
-        metadata.put(LABELS, write(names));
-        metadata.put(CONFIG, config.toJson());
-        metadata.put(PREPROCESSING, preprocessing(config));
-        metadata.put(CHECKPOINT_SHA256, checkpointSha256);
-        return metadata;
+        return new ModelMetadata(config, labels, preprocessingOf(config), checkpointSha256)
+                .toProperties();
     }
 
     /**
@@ -113,39 +103,31 @@ public final class TsamOnnxFormat {
      * @return a JSON object, keys as in the class javadoc
      */
     public static String preprocessing(TsamConfig config) {
-        AugmentationConfig augmentation = config.dataAugmentation();
-        ObjectNode root = JSON.createObjectNode();
-        root.put("video_segments", config.model().videoSegments());
-        root.put("audio_segments", config.model().audioSegments());
-        root.put("scale_size", augmentation.scaleSize());
-        root.put("crop_size", augmentation.cropSize());
-        root.put("resize_mode", augmentation.resizeMode().jsonName());
-        ArrayNode mean = root.putArray("mean");
-        Normalization.MEAN.forEach(mean::add);
-        ArrayNode std = root.putArray("std");
-        Normalization.STD.forEach(std::add);
-        ObjectNode audio = root.putObject("audio");
-        audio.put("sample_rate", AudioImage.SAMPLE_RATE);
-        ArrayNode windows = audio.putArray("windows_ms");
+        return preprocessingOf(config).toJson();
+    }
+
+    /** The parameters of {@code config} with the media pipeline's normalisation and log-mels. */
+    private static Preprocessing preprocessingOf(TsamConfig config) {
+        List<Preprocessing.MelWindow> windows = new ArrayList<>();
         for (AudioImage.Window window : AudioImage.WINDOWS) {
-            windows.addArray().add(millis(window.winLength())).add(millis(window.hopLength()));
+            windows.add(
+                    new Preprocessing.MelWindow(
+                            millis(window.winLength()), millis(window.hopLength())));
         }
-        audio.put("n_mels", AudioImage.MEL_BANDS);
-        audio.put("f_min", AudioImage.F_MIN);
-        audio.put("f_max", AudioImage.F_MAX);
-        audio.put("log_offset", LogMelSpectrogram.LOG_OFFSET);
-        return write(root);
+        return Preprocessing.of(
+                config,
+                Normalization.MEAN,
+                Normalization.STD,
+                new Preprocessing.AudioFeatures(
+                        AudioImage.SAMPLE_RATE,
+                        windows,
+                        AudioImage.MEL_BANDS,
+                        AudioImage.F_MIN,
+                        AudioImage.F_MAX,
+                        LogMelSpectrogram.LOG_OFFSET));
     }
 
     private static double millis(int samples) {
         return (double) samples * MILLIS_PER_SECOND / AudioImage.SAMPLE_RATE;
-    }
-
-    private static String write(Object node) {
-        try {
-            return JSON.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree always serialises", e);
-        }
     }
 }

@@ -1,0 +1,229 @@
+package io.tsam.runtime.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import io.tsam.config.ModelConfig;
+import io.tsam.media.cli.ExitCode;
+import io.tsam.media.io.AtomicFile;
+import io.tsam.runtime.bench.BatchResult;
+import io.tsam.runtime.bench.BenchCharts;
+import io.tsam.runtime.bench.BenchReport;
+import io.tsam.runtime.bench.EndToEndResult;
+import io.tsam.runtime.bench.LatencyBenchmark;
+import io.tsam.runtime.bench.LatencyStats;
+import io.tsam.runtime.bench.MachineInfo;
+import io.tsam.runtime.predict.Predictor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tsam-run bench}: model-only latency percentiles and throughput per batch size on random
+ * inputs, optionally the end-to-end split on a video, written as {@code bench.json} with PNG charts
+ * and the machine they were measured on.
+ */
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Benchmark an exported model: latency p50/p90/p99/max and throughput per batch size on"
+                    + " random inputs, and with --video the end-to-end split into decode, audio"
+                    + " features and inference. Writes bench.json, latency.png and"
+                    + " throughput.png."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    private static final long SEED = 0;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Option(
+            names = "--batch",
+            split = ",",
+            paramLabel = "N[,N...]",
+            defaultValue = "1,2,4,8",
+            description = "Batch sizes to measure (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(
+            names = "--warmup",
+            paramLabel = "N",
+            defaultValue = "10",
+            description = "Uncounted runs before each measurement (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+            names = "--iters",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "Measured runs per batch size (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(
+            names = "--video",
+            paramLabel = "FILE",
+            description = "Also measure whole predictions of this video, split by stage.")
+    Path video;
+
+    @Option(
+            names = "--video-iters",
+            paramLabel = "N",
+            defaultValue = "10",
+            description =
+                    "Measured predictions of --video, after one uncounted one when --warmup > 0"
+                            + " (default: ${DEFAULT-VALUE}).")
+    int videoIterations;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "bench",
+            description = "Where bench.json and the charts go (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        PrintWriter stdout = spec.commandLine().getOut();
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (LoadedModel model = modelOptions.open(environment)) {
+            model.providerNote().ifPresent(note -> stdout.println("provider: " + note));
+            int largest = model.backend().maxBatch();
+            for (int batch : batches) {
+                if (batch > largest) {
+                    throw new IllegalArgumentException(
+                            "--batch "
+                                    + batch
+                                    + ": the backend runs batches of at most "
+                                    + largest);
+                }
+            }
+            MachineInfo machine =
+                    MachineInfo.detect(environment.getVersion(), model.backend().provider());
+            ModelConfig config = model.metadata().config().model();
+            int crop = model.metadata().config().dataAugmentation().cropSize();
+            stdout.printf(
+                    Locale.ROOT,
+                    "%s: %s T=%d A=%d %dx%d; %s%nmachine: %s, %d cores, %s, Java %s%s%n",
+                    model.backend().modelFile(),
+                    config.arch(),
+                    config.videoSegments(),
+                    config.audioSegments(),
+                    crop,
+                    crop,
+                    model.backend().description(),
+                    machine.cpu(),
+                    machine.cores(),
+                    machine.os(),
+                    machine.java(),
+                    machine.gpus().isEmpty() ? "" : ", GPU " + String.join(", ", machine.gpus()));
+            stdout.printf(
+                    Locale.ROOT,
+                    "%6s %10s %10s %10s %10s %10s%n",
+                    "batch",
+                    "p50 ms",
+                    "p90 ms",
+                    "p99 ms",
+                    "max ms",
+                    "clips/s");
+            stdout.flush();
+            List<BatchResult> results = new ArrayList<>();
+            for (int batch : batches) {
+                BatchResult result =
+                        LatencyBenchmark.model(model.backend(), batch, warmup, iterations, SEED);
+                results.add(result);
+                LatencyStats l = result.latency();
+                stdout.printf(
+                        Locale.ROOT,
+                        "%6d %10.3f %10.3f %10.3f %10.3f %10.1f%n",
+                        batch,
+                        l.p50Ms(),
+                        l.p90Ms(),
+                        l.p99Ms(),
+                        l.maxMs(),
+                        result.clipsPerSecond());
+                stdout.flush();
+            }
+            Optional<EndToEndResult> endToEnd = Optional.empty();
+            if (video != null) {
+                Predictor predictor =
+                        Predictor.builder()
+                                .setBackend(model.backend())
+                                .setMetadata(model.metadata())
+                                .build();
+                EndToEndResult e =
+                        LatencyBenchmark.endToEnd(
+                                predictor, video, Math.min(warmup, 1), videoIterations);
+                endToEnd = Optional.of(e);
+                stdout.printf(
+                        Locale.ROOT,
+                        "end to end (%s, %d clip%s, audio %s, %d runs), p50: decode %.1f ms,"
+                                + " audio %.1f ms, inference %.1f ms, total %.1f ms%n",
+                        video,
+                        e.clips(),
+                        e.clips() == 1 ? "" : "s",
+                        e.audio().jsonName(),
+                        e.total().count(),
+                        e.decode().p50Ms(),
+                        e.audioFeatures().p50Ms(),
+                        e.inference().p50Ms(),
+                        e.total().p50Ms());
+            }
+            BenchReport report =
+                    new BenchReport(
+                            model.backend().modelFile(),
+                            model.metadata(),
+                            model.backend().description(),
+                            machine,
+                            warmup,
+                            iterations,
+                            results,
+                            endToEnd);
+            AtomicFile.write(
+                    out.resolve(BenchReport.FILE_NAME),
+                    report.toJson().getBytes(StandardCharsets.UTF_8));
+            BenchCharts.write(out, results);
+            stdout.printf(
+                    "wrote %s, %s and %s%n",
+                    out.resolve(BenchReport.FILE_NAME),
+                    out.resolve(BenchCharts.LATENCY_FILE),
+                    out.resolve(BenchCharts.THROUGHPUT_FILE));
+            stdout.flush();
+        }
+        return ExitCode.OK;
+    }
+
+    private void validate() {
+        if (batches.isEmpty()) {
+            throw new IllegalArgumentException("--batch needs at least one batch size");
+        }
+        for (int batch : batches) {
+            if (batch < 1) {
+                throw new IllegalArgumentException("--batch sizes must be >= 1, got " + batch);
+            }
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("--iters must be >= 1, got " + iterations);
+        }
+        if (videoIterations < 1) {
+            throw new IllegalArgumentException(
+                    "--video-iters must be >= 1, got " + videoIterations);
+        }
+    }
+}

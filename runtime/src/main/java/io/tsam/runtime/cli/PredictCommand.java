@@ -1,0 +1,202 @@
+package io.tsam.runtime.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tsam.config.ModelConfig;
+import io.tsam.media.MediaException;
+import io.tsam.media.cli.CommandLines;
+import io.tsam.media.cli.ExitCode;
+import io.tsam.runtime.predict.LabelScore;
+import io.tsam.runtime.predict.Prediction;
+import io.tsam.runtime.predict.PredictionJson;
+import io.tsam.runtime.predict.Predictor;
+import io.tsam.runtime.predict.Timings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code tsam-run predict}: the top classes of each video, with where the time went.
+ *
+ * <p>A file that cannot be used is reported on its own line (stderr, or a {@code {"file", "error"}}
+ * object with {@code --json}) and the others still run; the exit status is then {@link
+ * ExitCode#PARTIAL}.
+ */
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Classify videos with an exported model: the metadata of the .onnx says how frames"
+                    + " are sampled and the audio image is built, the test clips' softmax is"
+                    + " averaged, and the top classes are printed with the time spent in decode,"
+                    + " audio features and inference."
+        })
+final class PredictCommand implements Callable<Integer> {
+
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    @Parameters(
+            paramLabel = "VIDEO|DIR",
+            arity = "1..*",
+            description = "Video files, or folders whose video files (sorted) are classified.")
+    List<Path> inputs;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Option(
+            names = "--topk",
+            paramLabel = "K",
+            defaultValue = "5",
+            description = "Classes to show per video (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(
+            names = "--clips",
+            paramLabel = "C",
+            description =
+                    "Test clips per video whose probabilities are averaged (default: the model's"
+                            + " model_validation.num_clips).")
+    Integer clips;
+
+    @Option(
+            names = "--json",
+            description =
+                    "One JSON object per line and video: file, top [{label, prob}], audio, clips,"
+                            + " timings_ms {decode, audio, inference, total}; or file, error.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (topK < 1) {
+            throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
+        }
+        if (clips != null && clips < 1) {
+            throw new IllegalArgumentException("--clips must be >= 1, got " + clips);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (LoadedModel model = modelOptions.open(OrtEnvironment.getEnvironment())) {
+            Predictor.Builder builder =
+                    Predictor.builder().setBackend(model.backend()).setMetadata(model.metadata());
+            if (clips != null) {
+                builder.optClips(clips);
+            }
+            Predictor predictor = builder.build();
+            model.providerNote().ifPresent(note -> (json ? err : out).println("provider: " + note));
+            if (!json) {
+                out.println(header(model, predictor));
+            }
+            List<MediaException> folderFailures = new ArrayList<>();
+            List<Path> videos = VideoInputs.expand(inputs, folderFailures);
+            for (MediaException failure : folderFailures) {
+                report(out, err, failure.file(), failure);
+            }
+            int failedVideos = 0;
+            for (Path video : videos) {
+                Prediction prediction;
+                try {
+                    prediction = predictor.predict(video);
+                } catch (RuntimeException e) {
+                    report(out, err, video, e);
+                    failedVideos++;
+                    continue;
+                }
+                if (json) {
+                    out.println(write(PredictionJson.of(prediction, topK)));
+                } else {
+                    print(out, prediction);
+                }
+                out.flush();
+            }
+            if (!json && videos.size() > 1) {
+                out.printf(
+                        "%d of %d videos classified%n",
+                        videos.size() - failedVideos, videos.size());
+            }
+            out.flush();
+            err.flush();
+            return failedVideos + folderFailures.size() == 0 ? ExitCode.OK : ExitCode.PARTIAL;
+        }
+    }
+
+    private String header(LoadedModel model, Predictor predictor) {
+        ModelConfig config = model.metadata().config().model();
+        int crop = predictor.preprocessor().media().cropSize();
+        return String.format(
+                Locale.ROOT,
+                "%s: %s T=%d A=%d %dx%d, %d classes, %d clip%s per video; %s",
+                model.backend().modelFile(),
+                config.arch(),
+                config.videoSegments(),
+                config.audioSegments(),
+                crop,
+                crop,
+                model.metadata().labels().size(),
+                predictor.clips(),
+                predictor.clips() == 1 ? "" : "s",
+                model.backend().description());
+    }
+
+    private void print(PrintWriter out, Prediction prediction) {
+        Timings t = prediction.timings();
+        out.printf(
+                Locale.ROOT,
+                "%s  (audio %s, %d clip%s)%n",
+                prediction.file(),
+                prediction.audio().jsonName(),
+                prediction.clips(),
+                prediction.clips() == 1 ? "" : "s");
+        List<LabelScore> top = prediction.top(topK);
+        int width = top.stream().mapToInt(s -> s.label().length()).max().orElse(0);
+        for (int i = 0; i < top.size(); i++) {
+            LabelScore score = top.get(i);
+            out.printf(
+                    Locale.ROOT,
+                    "  %d. %-" + width + "s  %.4f%n",
+                    i + 1,
+                    score.label(),
+                    score.probability());
+        }
+        out.printf(
+                Locale.ROOT,
+                "  time: decode %.1f ms, audio %.1f ms, inference %.1f ms, total %.1f ms%n",
+                t.decodeMs(),
+                t.audioMs(),
+                t.inferenceMs(),
+                t.totalMs());
+    }
+
+    private void report(PrintWriter out, PrintWriter err, Path file, RuntimeException e) {
+        String message = CommandLines.describe(e);
+        if (json) {
+            out.println(write(PredictionJson.error(file, message)));
+            out.flush();
+        } else {
+            err.println("error: " + message);
+            err.flush();
+        }
+    }
+
+    private static String write(ObjectNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serialises", e);
+        }
+    }
+}

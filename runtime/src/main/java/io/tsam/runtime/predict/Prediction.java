@@ -1,0 +1,28 @@
+package io.tsam.runtime.predict;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The classification of one video.
+ *
+ * @param file the video
+ * @param ranking every class, most probable first (ties by class index)
+ * @param audio what the audio segment was built from
+ * @param clips the number of test clips whose probabilities were averaged
+ * @param timings where the time went
+ */
+public record Prediction(
+        Path file, List<LabelScore> ranking, AudioState audio, int clips, Timings timings) {
+    public Prediction {
+        ranking = List.copyOf(ranking);
+    }
+
+    /** The {@code k} most probable classes; all of them when {@code k} exceeds their number. */
+    public List<LabelScore> top(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        return ranking.subList(0, Math.min(k, ranking.size()));
+    }
+}

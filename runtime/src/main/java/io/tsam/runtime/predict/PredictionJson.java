@@ -1,0 +1,51 @@
+package io.tsam.runtime.predict;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+
+/**
+ * The JSON form of a prediction, one shape for every front end ({@code tsam-run predict --json}, a
+ * server): {@code file}, {@code top} ({@code [{label, prob}]}, most probable first), {@code audio}
+ * ({@code present}, {@code missing} or {@code off}), {@code clips} and {@code timings_ms} ({@code
+ * decode}, {@code audio}, {@code inference}, {@code total}, rounded to microseconds); or, for a
+ * file that failed, {@code file} and {@code error}.
+ */
+public final class PredictionJson {
+
+    private static final double MICROS_PER_MS = 1000;
+
+    private PredictionJson() {}
+
+    /** The object of a prediction with its {@code topK} most probable classes. */
+    public static ObjectNode of(Prediction prediction, int topK) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("file", prediction.file().toString());
+        ArrayNode top = root.putArray("top");
+        for (LabelScore score : prediction.top(topK)) {
+            top.addObject().put("label", score.label()).put("prob", score.probability());
+        }
+        root.put("audio", prediction.audio().jsonName());
+        root.put("clips", prediction.clips());
+        Timings t = prediction.timings();
+        root.putObject("timings_ms")
+                .put("decode", round(t.decodeMs()))
+                .put("audio", round(t.audioMs()))
+                .put("inference", round(t.inferenceMs()))
+                .put("total", round(t.totalMs()));
+        return root;
+    }
+
+    /** The object of a file that could not be classified. */
+    public static ObjectNode error(Path file, String message) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("file", file.toString());
+        root.put("error", message);
+        return root;
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * MICROS_PER_MS) / MICROS_PER_MS;
+    }
+}

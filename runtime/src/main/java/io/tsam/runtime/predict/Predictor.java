@@ -1,0 +1,329 @@
+package io.tsam.runtime.predict;
+
+import io.tsam.config.LabelNames;
+import io.tsam.config.ModelMetadata;
+import io.tsam.media.pipeline.ClipTensors;
+import io.tsam.media.pipeline.MediaConfig;
+import io.tsam.runtime.backend.InferenceBackend;
+import io.tsam.runtime.backend.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
+
+/**
+ * Classifies videos with an exported TSAM model: {@link Preprocessor} for the inputs, an {@link
+ * InferenceBackend} for the logits, then the softmax averaged over the test clips (SPEC §2
+ * multi-clip test) and the classes ranked.
+ *
+ * <p>Thread-safe: {@link #prepare} runs on any thread, and {@link #classify} takes a list of
+ * prepared videos and runs all their clips as one batch, which is what a server's dynamic batcher
+ * needs. Input buffers are allocated once per batch size and reused; a pool holds one set per
+ * concurrent caller. The predictor does not own the backend: whoever created it closes it, after
+ * the last call here.
+ */
+public final class Predictor {
+
+    private static final double NANOS_PER_MS = 1e6;
+
+    private final InferenceBackend backend;
+    private final Preprocessor preprocessor;
+    private final int clips;
+    private final TensorSpec videoSpec;
+    private final TensorSpec audioSpec;
+    private final LabelNames labels;
+    private final ConcurrentMap<Integer, Queue<InputBuffers>> pool = new ConcurrentHashMap<>();
+
+    private Predictor(
+            InferenceBackend backend,
+            Preprocessor preprocessor,
+            int clips,
+            TensorSpec videoSpec,
+            TensorSpec audioSpec) {
+        this.backend = backend;
+        this.preprocessor = preprocessor;
+        this.clips = clips;
+        this.videoSpec = videoSpec;
+        this.audioSpec = audioSpec;
+        this.labels = preprocessor.metadata().labels();
+    }
+
+    /** Returns a builder; the backend and the model's metadata are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The model's metadata. */
+    public ModelMetadata metadata() {
+        return preprocessor.metadata();
+    }
+
+    /** How videos become inputs. */
+    public Preprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    /** What runs the model. */
+    public InferenceBackend backend() {
+        return backend;
+    }
+
+    /** Test clips per video, {@code C}. */
+    public int clips() {
+        return clips;
+    }
+
+    /**
+     * Decodes, runs and ranks one video.
+     *
+     * @throws io.tsam.media.MediaException naming the file if it cannot be used
+     */
+    public Prediction predict(Path video) {
+        return classify(List.of(prepare(video))).get(0);
+    }
+
+    /**
+     * Decodes the {@link #clips()} test clips of a video; the first half of {@link #predict}.
+     *
+     * @throws io.tsam.media.MediaException naming the file if it cannot be used
+     */
+    public PreparedVideo prepare(Path video) {
+        return preprocessor.prepare(video, clips);
+    }
+
+    /**
+     * Runs the clips of all {@code videos} as one batch and ranks each video's classes by its
+     * clips' mean softmax; the second half of {@link #predict}.
+     *
+     * <p>Each prediction's inference time is the whole batch's, and its total is its own decode and
+     * audio time plus the time of this call.
+     *
+     * @param videos prepared videos, each with one or more clips
+     * @return one prediction per video, in order
+     */
+    public List<Prediction> classify(List<PreparedVideo> videos) {
+        long start = System.nanoTime();
+        List<ClipTensors> batch = new ArrayList<>();
+        videos.forEach(v -> batch.addAll(v.clips()));
+        long inferenceStart = System.nanoTime();
+        float[] logits = logits(batch);
+        long inferenceNanos = System.nanoTime() - inferenceStart;
+        int classes = labels.size();
+        List<double[]> probabilities = new ArrayList<>();
+        int row = 0;
+        for (PreparedVideo video : videos) {
+            double[] mean = new double[classes];
+            for (int c = 0; c < video.clips().size(); c++, row++) {
+                double[] p = softmax(logits, row * classes, classes);
+                for (int k = 0; k < classes; k++) {
+                    mean[k] += p[k] / video.clips().size();
+                }
+            }
+            probabilities.add(mean);
+        }
+        long callNanos = System.nanoTime() - start;
+        List<Prediction> predictions = new ArrayList<>(videos.size());
+        for (int i = 0; i < videos.size(); i++) {
+            PreparedVideo video = videos.get(i);
+            Timings timings =
+                    new Timings(
+                            video.decodeNanos() / NANOS_PER_MS,
+                            video.audioNanos() / NANOS_PER_MS,
+                            inferenceNanos / NANOS_PER_MS,
+                            (video.decodeNanos() + video.audioNanos() + callNanos) / NANOS_PER_MS);
+            predictions.add(
+                    new Prediction(
+                            video.file(),
+                            rank(probabilities.get(i)),
+                            video.audio(),
+                            video.clips().size(),
+                            timings));
+        }
+        return predictions;
+    }
+
+    /**
+     * Runs clips through the model in batches of at most the backend's {@link
+     * InferenceBackend#maxBatch()}.
+     *
+     * @param clips the samples, each {@code video [T, 3, H, W]} (and {@code audio [3, H, W]} for a
+     *     model with audio)
+     * @return the logits, row-major {@code [clips, classes]}
+     */
+    public float[] logits(List<ClipTensors> clips) {
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("no clips to run");
+        }
+        int classes = labels.size();
+        float[] logits = new float[clips.size() * classes];
+        int step = Math.max(1, backend.maxBatch());
+        for (int from = 0; from < clips.size(); from += step) {
+            int size = Math.min(step, clips.size() - from);
+            InputBuffers buffers = acquire(size);
+            try {
+                float[] part = backend.run(size, buffers.fill(clips.subList(from, from + size)));
+                if (part.length != size * classes) {
+                    throw new IllegalStateException(
+                            backend.modelFile()
+                                    + ": the backend returned "
+                                    + part.length
+                                    + " logits for "
+                                    + size
+                                    + " samples of "
+                                    + classes
+                                    + " classes");
+                }
+                System.arraycopy(part, 0, logits, from * classes, part.length);
+            } finally {
+                release(buffers);
+            }
+        }
+        return logits;
+    }
+
+    private InputBuffers acquire(int batch) {
+        InputBuffers buffers =
+                pool.computeIfAbsent(batch, b -> new ConcurrentLinkedQueue<>()).poll();
+        return buffers != null ? buffers : InputBuffers.allocate(batch, videoSpec, audioSpec);
+    }
+
+    private void release(InputBuffers buffers) {
+        pool.get(buffers.batch()).offer(buffers);
+    }
+
+    private List<LabelScore> rank(double[] probabilities) {
+        List<LabelScore> scores = new ArrayList<>(probabilities.length);
+        for (int k = 0; k < probabilities.length; k++) {
+            scores.add(new LabelScore(k, labels.name(k), probabilities[k]));
+        }
+        scores.sort(
+                Comparator.comparingDouble(LabelScore::probability)
+                        .reversed()
+                        .thenComparingInt(LabelScore::index));
+        return scores;
+    }
+
+    /** The softmax of {@code logits[offset, offset + n)}, stable for large logits. */
+    static double[] softmax(float[] logits, int offset, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            p[k] = Math.exp(logits[offset + k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < n; k++) {
+            p[k] /= sum;
+        }
+        return p;
+    }
+
+    /** Builds a {@link Predictor}. */
+    public static final class Builder {
+        private InferenceBackend backend;
+        private ModelMetadata metadata;
+        private Integer clips;
+
+        private Builder() {}
+
+        /** Sets what runs the model; the caller keeps ownership (required). */
+        public Builder setBackend(InferenceBackend backend) {
+            this.backend = backend;
+            return this;
+        }
+
+        /** Sets the model's metadata, e.g. parsed from the ONNX file (required). */
+        public Builder setMetadata(ModelMetadata metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        /**
+         * Sets the test clips per video; the model's {@code model_validation.num_clips} by default.
+         */
+        public Builder optClips(int clips) {
+            this.clips = clips;
+            return this;
+        }
+
+        /**
+         * Checks the backend against the metadata and builds the predictor.
+         *
+         * @throws IllegalArgumentException naming the model file if its inputs or output do not
+         *     have the shapes its metadata implies, if the runtime's pipeline does not compute its
+         *     preprocessing, or for fewer than one clip
+         */
+        public Predictor build() {
+            Objects.requireNonNull(backend, "backend");
+            Objects.requireNonNull(metadata, "metadata");
+            int c = clips != null ? clips : metadata.config().modelValidation().numClips();
+            if (c < 1) {
+                throw new IllegalArgumentException("clips must be >= 1, got " + c);
+            }
+            Path file = backend.modelFile();
+            Preprocessor preprocessor = Preprocessor.of(metadata, file);
+            MediaConfig media = preprocessor.media();
+            long crop = media.cropSize();
+            Map<String, TensorSpec> inputs =
+                    backend.inputs().stream()
+                            .collect(Collectors.toMap(TensorSpec::name, s -> s, (a, b) -> a));
+            List<String> expectedNames =
+                    media.audio()
+                            ? List.of(ModelMetadata.VIDEO_INPUT, ModelMetadata.AUDIO_INPUT)
+                            : List.of(ModelMetadata.VIDEO_INPUT);
+            if (!inputs.keySet().equals(Set.copyOf(expectedNames))) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": a model with audio_segments = "
+                                + metadata.config().model().audioSegments()
+                                + " has the inputs "
+                                + expectedNames
+                                + ", this one has "
+                                + backend.inputs().stream().map(TensorSpec::name).toList());
+            }
+            TensorSpec video = inputs.get(ModelMetadata.VIDEO_INPUT);
+            check(file, video, List.of((long) media.videoSegments(), 3L, crop, crop));
+            TensorSpec audio = inputs.get(ModelMetadata.AUDIO_INPUT);
+            if (audio != null) {
+                check(file, audio, List.of(3L, crop, crop));
+            }
+            TensorSpec output = backend.output();
+            if (!output.sampleShape().equals(List.of((long) metadata.labels().size()))) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": output '"
+                                + output.name()
+                                + "' has per-sample shape "
+                                + output.sampleShape()
+                                + " but the metadata names "
+                                + metadata.labels().size()
+                                + " classes");
+            }
+            return new Predictor(backend, preprocessor, c, video, audio);
+        }
+
+        private static void check(Path file, TensorSpec input, List<Long> expected) {
+            if (!input.sampleShape().equals(expected)) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": input '"
+                                + input.name()
+                                + "' has per-sample shape "
+                                + input.sampleShape()
+                                + " but the metadata's config implies "
+                                + expected);
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package io.tsam.runtime.predict;
+
+import io.tsam.config.ModelMetadata;
+import io.tsam.config.Preprocessing;
+import io.tsam.config.TsamConfig;
+import io.tsam.media.audio.AudioImage;
+import io.tsam.media.audio.LogMelSpectrogram;
+import io.tsam.media.image.Normalization;
+import io.tsam.media.pipeline.ClipExtractor;
+import io.tsam.media.pipeline.ClipTensors;
+import io.tsam.media.pipeline.MediaConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns a video into the clips an exported model receives, exactly as its metadata says: the model
+ * file's segments and sizes go to the media pipeline ({@link ClipExtractor}), which the model was
+ * trained with, so a deployed model sees what it was trained on.
+ *
+ * <p>The pipeline's normalisation and log-mel parameters are fixed in code; a model whose {@value
+ * ModelMetadata#PREPROCESSING_KEY} asks for others is refused when the preprocessor is made, not
+ * silently fed different inputs. Thread-safe: every call opens its own extractor.
+ */
+public final class Preprocessor {
+
+    private static final int MILLIS_PER_SECOND = 1000;
+
+    private final ModelMetadata metadata;
+    private final MediaConfig media;
+
+    private Preprocessor(ModelMetadata metadata) {
+        this.metadata = metadata;
+        this.media = MediaConfig.of(metadata.config());
+    }
+
+    /**
+     * Checks that this build's media pipeline computes the model's preprocessing.
+     *
+     * @param metadata the model's metadata
+     * @param modelFile the model, for messages
+     * @throws IllegalArgumentException naming the model file and each parameter that differs
+     */
+    public static Preprocessor of(ModelMetadata metadata, Path modelFile) {
+        Objects.requireNonNull(metadata, "metadata");
+        Preprocessing ours = pipelineParameters(metadata.config());
+        List<String> differences = differences(metadata.preprocessing(), ours);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException(
+                    modelFile
+                            + ": "
+                            + ModelMetadata.PREPROCESSING_KEY
+                            + " asks for preprocessing this runtime does not compute: "
+                            + String.join("; ", differences));
+        }
+        return new Preprocessor(metadata);
+    }
+
+    /**
+     * The parameters of the media pipeline for a model file: its segments and sizes with the
+     * pipeline's fixed normalisation and log-mel settings.
+     */
+    public static Preprocessing pipelineParameters(TsamConfig config) {
+        List<Preprocessing.MelWindow> windows = new ArrayList<>();
+        for (AudioImage.Window window : AudioImage.WINDOWS) {
+            windows.add(
+                    new Preprocessing.MelWindow(
+                            millis(window.winLength()), millis(window.hopLength())));
+        }
+        return Preprocessing.of(
+                config,
+                Normalization.MEAN,
+                Normalization.STD,
+                new Preprocessing.AudioFeatures(
+                        AudioImage.SAMPLE_RATE,
+                        windows,
+                        AudioImage.MEL_BANDS,
+                        AudioImage.F_MIN,
+                        AudioImage.F_MAX,
+                        LogMelSpectrogram.LOG_OFFSET));
+    }
+
+    /** The model's metadata. */
+    public ModelMetadata metadata() {
+        return metadata;
+    }
+
+    /** What the media pipeline is told: segments, audio on/off, sizes, resize mode. */
+    public MediaConfig media() {
+        return media;
+    }
+
+    /**
+     * Decodes all {@code clips} test clips of a video (SPEC §2 multi-clip sampling).
+     *
+     * @param video the video file
+     * @param clips {@code C >= 1}
+     * @throws io.tsam.media.MediaException naming the file if it cannot be used
+     */
+    public PreparedVideo prepare(Path video, int clips) {
+        if (clips < 1) {
+            throw new IllegalArgumentException("clips must be >= 1, got " + clips);
+        }
+        int[] all = new int[clips];
+        for (int c = 0; c < clips; c++) {
+            all[c] = c;
+        }
+        return prepare(video, all, clips);
+    }
+
+    /**
+     * Decodes test clip {@code clip} of {@code clips}.
+     *
+     * @throws IllegalArgumentException unless {@code 0 <= clip < clips}
+     * @throws io.tsam.media.MediaException naming the file if it cannot be used
+     */
+    public PreparedVideo prepareClip(Path video, int clip, int clips) {
+        if (clips < 1 || clip < 0 || clip >= clips) {
+            throw new IllegalArgumentException(
+                    "clip must be c of C with 0 <= c < C, got " + clip + " of " + clips);
+        }
+        return prepare(video, new int[] {clip}, clips);
+    }
+
+    private PreparedVideo prepare(Path video, int[] clipIndices, int clips) {
+        long start = System.nanoTime();
+        try (ClipExtractor extractor = ClipExtractor.open(video, media)) {
+            AudioState audio = AudioState.OFF;
+            long audioNanos = 0;
+            if (media.audio()) {
+                // Computed once here and cached by the extractor, so the clips below reuse it
+                // and the audio time is measured on its own.
+                long audioStart = System.nanoTime();
+                extractor.audioImage();
+                audioNanos = System.nanoTime() - audioStart;
+                audio = extractor.audioMissing() ? AudioState.MISSING : AudioState.PRESENT;
+            }
+            List<ClipTensors> tensors = new ArrayList<>(clipIndices.length);
+            for (int clip : clipIndices) {
+                tensors.add(extractor.testClip(clip, clips));
+            }
+            long elapsed = System.nanoTime() - start;
+            return new PreparedVideo(
+                    video,
+                    extractor.frameCount(),
+                    tensors,
+                    clips,
+                    audio,
+                    elapsed - audioNanos,
+                    audioNanos);
+        }
+    }
+
+    private static List<String> differences(Preprocessing model, Preprocessing ours) {
+        List<String> differences = new ArrayList<>();
+        differ(differences, "mean", model.mean(), ours.mean());
+        differ(differences, "std", model.std(), ours.std());
+        Preprocessing.AudioFeatures a = model.audio();
+        Preprocessing.AudioFeatures b = ours.audio();
+        differ(differences, "audio.sample_rate", a.sampleRate(), b.sampleRate());
+        differ(differences, "audio.windows_ms", windows(a), windows(b));
+        differ(differences, "audio.n_mels", a.melBands(), b.melBands());
+        differ(differences, "audio.f_min", a.minHz(), b.minHz());
+        differ(differences, "audio.f_max", a.maxHz(), b.maxHz());
+        differ(differences, "audio.log_offset", a.logOffset(), b.logOffset());
+        return differences;
+    }
+
+    private static List<List<Double>> windows(Preprocessing.AudioFeatures audio) {
+        return audio.windows().stream().map(w -> List.of(w.windowMs(), w.hopMs())).toList();
+    }
+
+    private static void differ(List<String> out, String key, Object model, Object ours) {
+        if (!model.equals(ours)) {
+            out.add(key + " " + model + " (this runtime: " + ours + ")");
+        }
+    }
+
+    private static double millis(int samples) {
+        return (double) samples * MILLIS_PER_SECOND / AudioImage.SAMPLE_RATE;
+    }
+}
