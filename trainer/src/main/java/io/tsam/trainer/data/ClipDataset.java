@@ -4,6 +4,7 @@ import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.config.VideoEntry;
 import io.tsam.config.VideoList;
+import io.tsam.media.pipeline.DatasetVideos;
 import io.tsam.media.pipeline.MediaConfig;
 import java.util.List;
 import java.util.Objects;
@@ -30,7 +31,7 @@ public final class ClipDataset {
     private final int clipsPerVideo;
     private final long seed;
     private final MediaConfig media;
-    private final VideoOpener opener;
+    private final DatasetVideos opener;
 
     private ClipDataset(Split split, DataConfig data, TsamConfig config, VideoList list) {
         this.split = split;
@@ -38,7 +39,7 @@ public final class ClipDataset {
         this.clipsPerVideo = split == Split.TRAINING ? 1 : config.modelValidation().numClips();
         this.seed = config.trainingParam().seed();
         this.media = MediaConfig.of(config);
-        this.opener = new VideoOpener(Objects.requireNonNull(data, "data"), media);
+        this.opener = new DatasetVideos(Objects.requireNonNull(data, "data"), media);
     }
 
     /**
@@ -130,7 +131,7 @@ public final class ClipDataset {
         return new ClipReader(this);
     }
 
-    VideoOpener opener() {
+    DatasetVideos opener() {
         return opener;
     }
 
