@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
             PredictCommand.class,
             PreprocessCommand.class,
             BenchCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TsamRun {
