@@ -1,17 +1,15 @@
-package io.tsam.trainer.data;
+package io.tsam.media.pipeline;
 
 import io.tsam.config.DataConfig;
 import io.tsam.config.FramesTemplate;
 import io.tsam.media.MediaException;
-import io.tsam.media.pipeline.ClipExtractor;
-import io.tsam.media.pipeline.DatasetFiles;
-import io.tsam.media.pipeline.MediaConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Opens a list-file id in the TSAM folder layout (SPEC §3).
+ * Opens a list-file id in the TSAM folder layout (SPEC §3), the one rule training, evaluation and
+ * calibration share.
  *
  * <p>A frame folder {@code dir_frames/<id>/} wins over a video file, because extracting frames is
  * what TSAM does before training and decoding JPEGs is the cheaper of the two. The audio of a frame
@@ -19,12 +17,13 @@ import java.util.Optional;
  * file exists too, else silence. Without a frame folder, {@code dir_videos/<id>[.ext]} is opened
  * with its own audio track. Thread-safe: it holds no state besides the immutable layout.
  */
-final class VideoOpener {
+public final class DatasetVideos {
     private final DatasetFiles files;
     private final FramesTemplate frameNames;
     private final MediaConfig media;
 
-    VideoOpener(DataConfig data, MediaConfig media) {
+    /** Opens the ids of {@code data}'s lists as {@code media} configures the clips. */
+    public DatasetVideos(DataConfig data, MediaConfig media) {
         this.files = new DatasetFiles(data);
         this.frameNames = data.framesTemplate();
         this.media = media;
@@ -36,7 +35,7 @@ final class VideoOpener {
      * @throws MediaException naming the paths tried when the id has neither a frame folder nor a
      *     video file, or naming the file that cannot be decoded
      */
-    ClipExtractor open(String id) {
+    public ClipExtractor open(String id) {
         Path frames = files.framesDir(id);
         if (Files.isDirectory(frames)) {
             return ClipExtractor.openFrames(frames, frameNames::format, audioOfFrames(id), media);
@@ -49,7 +48,7 @@ final class VideoOpener {
      *
      * @throws MediaException naming the paths tried when there is neither
      */
-    Path source(String id) {
+    public Path source(String id) {
         Path frames = files.framesDir(id);
         return Files.isDirectory(frames) ? frames : videoFile(id);
     }
