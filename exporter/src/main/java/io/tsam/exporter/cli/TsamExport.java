@@ -8,6 +8,7 @@ import io.tsam.exporter.onnx.OnnxOp;
 import io.tsam.exporter.onnx.OpCensus;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
 import io.tsam.exporter.source.ExportSource;
+import io.tsam.exporter.trt.EnginePlan;
 import io.tsam.exporter.verify.ParityReport;
 import io.tsam.media.cli.CommandLines;
 import io.tsam.media.cli.ExitCode;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +64,12 @@ public final class TsamExport implements Callable<Integer> {
 
     @Mixin VerifyOptions verification;
 
+    @Mixin TensorRtOptions tensorRt;
+
+    @Mixin TritonOptions triton;
+
+    @Mixin EvalOptions evaluation;
+
     @Mixin VerboseOption verbose;
 
     @Spec CommandSpec spec;
@@ -86,6 +94,9 @@ public final class TsamExport implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, OrtException {
         verification.validate();
+        tensorRt.validate();
+        triton.validate(tensorRt.maxBatch());
+        evaluation.validate();
         try (ExportSource source = checkpoint.load()) {
             ModelProto model = lower(source);
             byte[] bytes = model.toByteArray();
@@ -107,6 +118,12 @@ public final class TsamExport implements Callable<Integer> {
             }
             install(bytes);
             summarise(source, model, bytes.length);
+            PrintWriter stdout = spec.commandLine().getOut();
+            Optional<EnginePlan> engine = tensorRt.build(source, bytes, out, stdout);
+            triton.write(bytes, engine, out, stdout);
+            if (!evaluation.run(source, bytes, out, spec.commandLine())) {
+                return ExitCode.PARTIAL;
+            }
         }
         return ExitCode.OK;
     }

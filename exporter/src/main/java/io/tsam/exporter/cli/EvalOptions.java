@@ -1,0 +1,142 @@
+package io.tsam.exporter.cli;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tsam.config.DataConfig;
+import io.tsam.config.VideoList;
+import io.tsam.exporter.eval.EvaluationListener;
+import io.tsam.exporter.eval.EvaluationReport;
+import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
+import io.tsam.exporter.eval.ExportEvaluation;
+import io.tsam.exporter.source.ExportSource;
+import io.tsam.media.cli.ExitCode;
+import io.tsam.media.cli.ProgressBars;
+import io.tsam.media.io.AtomicFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** The option that scores the exported model and the checkpoint's net on a validation list. */
+final class EvalOptions {
+
+    private static final String ONNX_EXTENSION = ".onnx";
+
+    @Option(
+            names = "--eval",
+            paramLabel = "DATA",
+            description = {
+                "After export, score the ONNX model (ONNX Runtime, CPU) and the checkpoint's net"
+                        + " (DJL) on the validation list of this data file (JSON, as for"
+                        + " training): model_validation.num_clips test clips per video,"
+                        + " probabilities averaged per video. Prints top-1/top-5 of both, their"
+                        + " drift and top-1 agreement, and writes them to <model>.eval.json. A"
+                        + " video that cannot be decoded is named, skipped and counted, and the"
+                        + " exit status is then "
+                        + ExitCode.PARTIAL
+                        + "."
+            })
+    Path data;
+
+    private DataConfig dataConfig;
+    private VideoList videos;
+
+    /** Reads the data file and its validation list before any work, so a typo fails at once. */
+    void validate() {
+        if (data != null) {
+            dataConfig = DataConfig.load(data);
+            videos = VideoList.read(dataConfig.valList());
+        }
+    }
+
+    /**
+     * Scores the installed model when {@code --eval} was given: prints the table, writes {@code
+     * <model>.eval.json} next to {@code out} and names every skipped video on the error stream.
+     *
+     * @return false if some videos were skipped, true otherwise (or without {@code --eval})
+     */
+    boolean run(ExportSource source, byte[] model, Path out, CommandLine commandLine)
+            throws OrtException, IOException {
+        if (data == null) {
+            return true;
+        }
+        PrintWriter stdout = commandLine.getOut();
+        PrintWriter err = commandLine.getErr();
+        EvaluationReport report;
+        // A bar only where someone watches: piped output and tests get the lines alone.
+        try (ProgressBar bar =
+                System.console() == null
+                        ? null
+                        : ProgressBars.start("evaluate", videos.size(), "videos")) {
+            report =
+                    ExportEvaluation.builder()
+                            .setEnvironment(OrtEnvironment.getEnvironment())
+                            .setNet(source.net())
+                            .setModel(model)
+                            .setConfig(source.config())
+                            .setData(dataConfig)
+                            .setVideos(videos)
+                            .optListener(listener(err, bar))
+                            .build()
+                            .run();
+        }
+        stdout.print(report.table());
+        Path json = evalPath(out);
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("model", out.toString());
+        content.put("checkpoint", source.checkpoint().toString());
+        content.put("checkpoint_sha256", source.checkpointSha256());
+        content.put("data", data.toString());
+        content.putAll(report.toMap());
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        AtomicFile.write(json, mapper.writeValueAsBytes(content));
+        stdout.println("wrote " + json);
+        stdout.flush();
+        if (report.partial()) {
+            err.println(
+                    "error: "
+                            + report.failed().size()
+                            + " of "
+                            + report.videos()
+                            + " videos could not be decoded and were skipped");
+            err.flush();
+        }
+        return !report.partial();
+    }
+
+    private static EvaluationListener listener(PrintWriter err, ProgressBar bar) {
+        return new EvaluationListener() {
+            @Override
+            public void videoScored(String id, int done, int total) {
+                if (bar != null) {
+                    bar.stepTo(done);
+                }
+            }
+
+            @Override
+            public void videoFailed(FailedVideo video, int done, int total) {
+                err.println("error: video '" + video.id() + "': " + video.reason() + "; skipped");
+                err.flush();
+                if (bar != null) {
+                    bar.stepTo(done);
+                }
+            }
+        };
+    }
+
+    /** Where the scores go: {@code model.onnx} becomes {@code model.eval.json}. */
+    static Path evalPath(Path out) {
+        String name = out.getFileName().toString();
+        String stem =
+                name.endsWith(ONNX_EXTENSION)
+                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
+                        : name;
+        return out.resolveSibling(stem + ".eval.json");
+    }
+}

@@ -1,0 +1,134 @@
+package io.tsam.exporter.eval;
+
+import io.tsam.exporter.eval.EvaluationReport.Accuracy;
+import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Accumulates the scores of both implementations video by video: clip logits to softmax
+ * probabilities, averaged over the clips of a video (SPEC §2 multi-clip test), then top-1 and top-k
+ * hits against the label, top-1 agreement and the largest logit difference. Not thread-safe.
+ */
+final class ScoreBoard {
+
+    private final int classes;
+    private final int topK;
+    private int scored;
+    private int onnxTop1;
+    private int onnxTopK;
+    private int djlTop1;
+    private int djlTopK;
+    private int agreeing;
+    private double maxAbsDifference;
+
+    ScoreBoard(int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("a score board needs >= 1 class, got " + classes);
+        }
+        this.classes = classes;
+        this.topK = Math.min(EvaluationReport.TOP_K, classes);
+    }
+
+    /**
+     * Adds one video.
+     *
+     * @param label its class
+     * @param onnx the ONNX model's logits of its clips, row-major {@code [clips, classes]}
+     * @param djl the net's logits of the same clips
+     */
+    void add(int label, float[] onnx, float[] djl) {
+        if (onnx.length != djl.length || onnx.length == 0 || onnx.length % classes != 0) {
+            throw new IllegalArgumentException(
+                    "logits must be [clips, "
+                            + classes
+                            + "] from both implementations, got "
+                            + onnx.length
+                            + " and "
+                            + djl.length
+                            + " values");
+        }
+        for (int i = 0; i < onnx.length; i++) {
+            // NaN must show up, so it is carried through instead of losing every comparison.
+            double difference = Math.abs((double) onnx[i] - djl[i]);
+            maxAbsDifference =
+                    Double.isNaN(difference) || difference > maxAbsDifference
+                            ? difference
+                            : maxAbsDifference;
+        }
+        double[] onnxProbabilities = meanProbabilities(onnx);
+        double[] djlProbabilities = meanProbabilities(djl);
+        scored++;
+        onnxTop1 += rank(onnxProbabilities, label) == 0 ? 1 : 0;
+        onnxTopK += rank(onnxProbabilities, label) < topK ? 1 : 0;
+        djlTop1 += rank(djlProbabilities, label) == 0 ? 1 : 0;
+        djlTopK += rank(djlProbabilities, label) < topK ? 1 : 0;
+        agreeing += argMax(onnxProbabilities) == argMax(djlProbabilities) ? 1 : 0;
+    }
+
+    /** The report over the videos added so far plus the ones that failed. */
+    EvaluationReport report(Path list, int clipsPerVideo, List<FailedVideo> failed) {
+        return new EvaluationReport(
+                list,
+                scored + failed.size(),
+                clipsPerVideo,
+                classes,
+                new Accuracy(rate(onnxTop1), rate(onnxTopK)),
+                new Accuracy(rate(djlTop1), rate(djlTopK)),
+                agreeing,
+                maxAbsDifference,
+                failed);
+    }
+
+    private double rate(int hits) {
+        return scored == 0 ? Double.NaN : (double) hits / scored;
+    }
+
+    /** The softmax of each clip's logits, averaged over the clips. */
+    private double[] meanProbabilities(float[] logits) {
+        int clips = logits.length / classes;
+        double[] mean = new double[classes];
+        for (int c = 0; c < clips; c++) {
+            int offset = c * classes;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < classes; k++) {
+                max = Math.max(max, logits[offset + k]);
+            }
+            double[] exp = new double[classes];
+            double sum = 0;
+            for (int k = 0; k < classes; k++) {
+                exp[k] = Math.exp(logits[offset + k] - max);
+                sum += exp[k];
+            }
+            for (int k = 0; k < classes; k++) {
+                mean[k] += exp[k] / sum / clips;
+            }
+        }
+        return mean;
+    }
+
+    /**
+     * How many classes score strictly higher than {@code label}: 0 means top-1; a NaN score ranks
+     * last, so broken logits never count as a hit.
+     */
+    private static int rank(double[] probabilities, int label) {
+        if (Double.isNaN(probabilities[label])) {
+            return probabilities.length;
+        }
+        int higher = 0;
+        for (double p : probabilities) {
+            higher += p > probabilities[label] ? 1 : 0;
+        }
+        return higher;
+    }
+
+    private static int argMax(double[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
