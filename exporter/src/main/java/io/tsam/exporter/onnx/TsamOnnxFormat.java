@@ -2,13 +2,8 @@ package io.tsam.exporter.onnx;
 
 import io.tsam.config.LabelNames;
 import io.tsam.config.ModelMetadata;
-import io.tsam.config.Preprocessing;
 import io.tsam.config.TsamConfig;
-import io.tsam.media.audio.AudioImage;
-import io.tsam.media.audio.LogMelSpectrogram;
-import io.tsam.media.image.Normalization;
-import java.util.ArrayList;
-import java.util.List;
+import io.tsam.media.pipeline.PipelineParameters;
 import java.util.Map;
 
 /**
@@ -78,8 +73,6 @@ public final class TsamOnnxFormat {
     /** The model's {@code producer_version}. */
     public static final String PRODUCER_VERSION = "0.1.0";
 
-    private static final int MILLIS_PER_SECOND = 1000;
-
     private TsamOnnxFormat() {}
 
     /**
@@ -92,7 +85,7 @@ public final class TsamOnnxFormat {
      */
     public static Map<String, String> metadata(
             TsamConfig config, LabelNames labels, String checkpointSha256) {
-        return new ModelMetadata(config, labels, preprocessingOf(config), checkpointSha256)
+        return new ModelMetadata(config, labels, PipelineParameters.of(config), checkpointSha256)
                 .toProperties();
     }
 
@@ -103,31 +96,6 @@ public final class TsamOnnxFormat {
      * @return a JSON object, keys as in the class javadoc
      */
     public static String preprocessing(TsamConfig config) {
-        return preprocessingOf(config).toJson();
-    }
-
-    /** The parameters of {@code config} with the media pipeline's normalisation and log-mels. */
-    private static Preprocessing preprocessingOf(TsamConfig config) {
-        List<Preprocessing.MelWindow> windows = new ArrayList<>();
-        for (AudioImage.Window window : AudioImage.WINDOWS) {
-            windows.add(
-                    new Preprocessing.MelWindow(
-                            millis(window.winLength()), millis(window.hopLength())));
-        }
-        return Preprocessing.of(
-                config,
-                Normalization.MEAN,
-                Normalization.STD,
-                new Preprocessing.AudioFeatures(
-                        AudioImage.SAMPLE_RATE,
-                        windows,
-                        AudioImage.MEL_BANDS,
-                        AudioImage.F_MIN,
-                        AudioImage.F_MAX,
-                        LogMelSpectrogram.LOG_OFFSET));
-    }
-
-    private static double millis(int samples) {
-        return (double) samples * MILLIS_PER_SECOND / AudioImage.SAMPLE_RATE;
+        return PipelineParameters.of(config).toJson();
     }
 }

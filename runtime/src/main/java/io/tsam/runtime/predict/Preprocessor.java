@@ -2,13 +2,10 @@ package io.tsam.runtime.predict;
 
 import io.tsam.config.ModelMetadata;
 import io.tsam.config.Preprocessing;
-import io.tsam.config.TsamConfig;
-import io.tsam.media.audio.AudioImage;
-import io.tsam.media.audio.LogMelSpectrogram;
-import io.tsam.media.image.Normalization;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
+import io.tsam.media.pipeline.PipelineParameters;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +21,6 @@ import java.util.Objects;
  * silently fed different inputs. Thread-safe: every call opens its own extractor.
  */
 public final class Preprocessor {
-
-    private static final int MILLIS_PER_SECOND = 1000;
 
     private final ModelMetadata metadata;
     private final MediaConfig media;
@@ -44,7 +39,7 @@ public final class Preprocessor {
      */
     public static Preprocessor of(ModelMetadata metadata, Path modelFile) {
         Objects.requireNonNull(metadata, "metadata");
-        Preprocessing ours = pipelineParameters(metadata.config());
+        Preprocessing ours = PipelineParameters.of(metadata.config());
         List<String> differences = differences(metadata.preprocessing(), ours);
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException(
@@ -55,30 +50,6 @@ public final class Preprocessor {
                             + String.join("; ", differences));
         }
         return new Preprocessor(metadata);
-    }
-
-    /**
-     * The parameters of the media pipeline for a model file: its segments and sizes with the
-     * pipeline's fixed normalisation and log-mel settings.
-     */
-    public static Preprocessing pipelineParameters(TsamConfig config) {
-        List<Preprocessing.MelWindow> windows = new ArrayList<>();
-        for (AudioImage.Window window : AudioImage.WINDOWS) {
-            windows.add(
-                    new Preprocessing.MelWindow(
-                            millis(window.winLength()), millis(window.hopLength())));
-        }
-        return Preprocessing.of(
-                config,
-                Normalization.MEAN,
-                Normalization.STD,
-                new Preprocessing.AudioFeatures(
-                        AudioImage.SAMPLE_RATE,
-                        windows,
-                        AudioImage.MEL_BANDS,
-                        AudioImage.F_MIN,
-                        AudioImage.F_MAX,
-                        LogMelSpectrogram.LOG_OFFSET));
     }
 
     /** The model's metadata. */
@@ -175,9 +146,5 @@ public final class Preprocessor {
         if (!model.equals(ours)) {
             out.add(key + " " + model + " (this runtime: " + ours + ")");
         }
-    }
-
-    private static double millis(int samples) {
-        return (double) samples * MILLIS_PER_SECOND / AudioImage.SAMPLE_RATE;
     }
 }
