@@ -12,6 +12,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tsam.config.ShiftConfig;
@@ -50,9 +51,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * the system load average sampled each round. Skipped unless {@code -Dtsam.benchmark=true}: it
  * takes minutes and CI times nothing. Properties: {@code tsam.benchmark.threads} (intra-op threads,
  * default {@value #DEFAULT_THREADS}), {@code tsam.benchmark.rounds} (default {@value
- * #DEFAULT_ROUNDS}) and {@code tsam.benchmark.out}, a JSON file to write the figures to, with the
- * bar chart beside it as {@code .png}. See {@code benchmarks/README.md} for the command and the
- * recorded figures.
+ * #DEFAULT_ROUNDS}), {@code tsam.benchmark.profile} ({@code true} adds ONNX Runtime's per-operator
+ * profile of both models under {@link Setting#ALL}) and {@code tsam.benchmark.out}, a JSON file to
+ * write the figures to, with the bar chart beside it as {@code .png}. See {@code
+ * benchmarks/README.md} for the command and the recorded figures.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "tsam.benchmark", matches = "true")
@@ -63,6 +65,7 @@ class OrtLatencyBenchmarkTest {
     private static final int WARM_UP = 3;
     private static final int DEFAULT_ROUNDS = 20;
     private static final int DEFAULT_THREADS = 2;
+    private static final int PROFILED_RUNS = 10;
 
     /** Settings change how ONNX Runtime computes, not what: the logits must agree this closely. */
     private static final double SAME_LOGITS = 1e-3;
@@ -186,10 +189,16 @@ class OrtLatencyBenchmarkTest {
                             ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
                 }
             }
+            Map<String, Map<String, Double>> profiles = new LinkedHashMap<>();
+            if (Boolean.getBoolean("tsam.benchmark.profile")) {
+                profiles.put("tsn", profile(environment, tsn, threads, feeds));
+                profiles.put("tsam", profile(environment, shifted, threads, feeds));
+            }
             report(
                     settings,
                     threads,
                     new Timings(millis, cpuMillis, loads),
+                    profiles,
                     OpCensus.of(tsam),
                     tsam.getGraph().getValueInfoCount());
         } finally {
@@ -212,7 +221,12 @@ class OrtLatencyBenchmarkTest {
     private record Timings(double[][] millis, double[][] cpuMillis, double[] loads) {}
 
     private void report(
-            Setting[] settings, int threads, Timings timings, OpCensus census, int declared)
+            Setting[] settings,
+            int threads,
+            Timings timings,
+            Map<String, Map<String, Double>> profiles,
+            OpCensus census,
+            int declared)
             throws IOException {
         double[] loads = timings.loads();
         int rounds = loads.length;
@@ -288,6 +302,14 @@ class OrtLatencyBenchmarkTest {
                         median(loads),
                         Arrays.stream(loads).min().orElse(0),
                         Arrays.stream(loads).max().orElse(0)));
+        profiles.forEach(
+                (model, ops) -> {
+                    table.append(model).append(" under ALL, ms per run:");
+                    ops.forEach(
+                            (op, ms) ->
+                                    table.append(String.format(Locale.ROOT, " %s %.1f", op, ms)));
+                    table.append('\n');
+                });
         System.out.print(table);
 
         String out = System.getProperty("tsam.benchmark.out");
@@ -303,6 +325,7 @@ class OrtLatencyBenchmarkTest {
                         + threads
                         + " -Dtsam.benchmark.rounds="
                         + rounds
+                        + (profiles.isEmpty() ? "" : " -Dtsam.benchmark.profile=true")
                         + " -Dtsam.benchmark.out="
                         + out);
         Map<String, Object> model = new LinkedHashMap<>();
@@ -325,6 +348,9 @@ class OrtLatencyBenchmarkTest {
         json.put("rounds", rounds);
         json.put("load_average", summary(loads));
         json.put("results", results);
+        if (!profiles.isEmpty()) {
+            json.put("profile_all_ms_per_run", profiles);
+        }
         Path target = Path.of(out);
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFile.write(target, mapper.writeValueAsBytes(json));
@@ -343,6 +369,54 @@ class OrtLatencyBenchmarkTest {
                         machine,
                         median(loads)),
                 groups);
+    }
+
+    /**
+     * ONNX Runtime's own account of one model under {@link Setting#ALL}: kernel time summed per
+     * operator type, in ms per run, over {@value #PROFILED_RUNS} runs after {@value #WARM_UP}
+     * warm-ups, largest first. The profile file is deleted after reading.
+     */
+    private static Map<String, Double> profile(
+            OrtEnvironment environment, byte[] model, int threads, Map<String, OnnxTensor> feeds)
+            throws OrtException, IOException {
+        Path dir = Files.createTempDirectory("ort-profile");
+        Path file;
+        try (SessionOptions options = Setting.ALL.options(threads)) {
+            options.enableProfiling(dir.resolve("profile").toString());
+            try (OrtSession session = environment.createSession(model, options)) {
+                for (int i = 0; i < WARM_UP + PROFILED_RUNS; i++) {
+                    run(session, feeds);
+                }
+                file = Path.of(session.endProfiling());
+            }
+        }
+        JsonNode events = new ObjectMapper().readTree(file.toFile());
+        Files.delete(file);
+        Files.delete(dir);
+        List<Long> runStarts = new ArrayList<>();
+        for (JsonNode event : events) {
+            if (event.path("name").asText().equals("model_run")) {
+                runStarts.add(event.path("ts").asLong());
+            }
+        }
+        runStarts.sort(null);
+        long measuredFrom = runStarts.get(WARM_UP);
+        Map<String, Double> micros = new LinkedHashMap<>();
+        for (JsonNode event : events) {
+            if (event.path("cat").asText().equals("Node")
+                    && event.path("name").asText().endsWith("_kernel_time")
+                    && event.path("ts").asLong() >= measuredFrom) {
+                micros.merge(
+                        event.path("args").path("op_name").asText(),
+                        event.path("dur").asDouble(),
+                        Double::sum);
+            }
+        }
+        Map<String, Double> perRun = new LinkedHashMap<>();
+        micros.entrySet().stream()
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> perRun.put(e.getKey(), round1(e.getValue() / 1000 / PROFILED_RUNS)));
+        return perRun;
     }
 
     private static ModelProto export(TsamConfig config) {
