@@ -35,8 +35,8 @@ if [[ "$needs_build" == 1 ]]; then
   touch "$classpath_file"
 fi
 
-# libtorch's C++ warnings (deprecated dispatch modes) and DJL's failed CUDA probe on CPU-only
-# machines say nothing a user can act on; errors still show.
+# DJL's failed CUDA probe on CPU-only machines says nothing a user can act on, nor does libtorch's
+# C++ logging below errors (its one-time AutoNonVariableTypeMode warning still prints).
 export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
 # OpenMP threads that spin while idle starve the clip-decoding threads on small machines; training
 # on 2 cores ran 4x faster with passive waiting.
