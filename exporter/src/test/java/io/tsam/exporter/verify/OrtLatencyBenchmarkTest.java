@@ -29,10 +29,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -44,12 +46,15 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * Setting}: what the shift costs is TSAM's latency over TSN's under the same setting, and what a
  * runtime gets is TSAM's absolute latency. It asserts only that no setting changes the logits.
  *
- * <p>Every (setting, model) session runs once per round, in one order on even rounds and the
- * reverse on odd ones, so that a change in the machine's load hits all of them alike; the figures
- * are medians over the rounds after {@value #WARM_UP} warm-up rounds, of the wall-clock time and of
- * the process's CPU time per run (the work done, which a shared machine stretches far less), with
- * the system load average sampled each round. Skipped unless {@code -Dtsam.benchmark=true}: it
- * takes minutes and CI times nothing. Properties: {@code tsam.benchmark.threads} (intra-op threads,
+ * <p>Every (setting, model) session runs once per round, in a new random order each round and after
+ * a {@value #PAUSE_MS} ms pause, so that a change in the machine's load hits all of them alike and
+ * no session is favoured by its place: ONNX Runtime's pool threads keep spinning for a while after
+ * a run, and a fixed order (or one reversed every round, which runs the first and last sessions
+ * twice in a row) hands that contention to the same sessions every time. The figures are medians
+ * over the rounds after {@value #WARM_UP} warm-up rounds, of the wall-clock time and of the
+ * process's CPU time per run (the work done, which a shared machine stretches far less), with the
+ * system load average sampled each round. Skipped unless {@code -Dtsam.benchmark=true}: it takes
+ * minutes and CI times nothing. Properties: {@code tsam.benchmark.threads} (intra-op threads,
  * default {@value #DEFAULT_THREADS}), {@code tsam.benchmark.rounds} (default {@value
  * #DEFAULT_ROUNDS}), {@code tsam.benchmark.profile} ({@code true} adds ONNX Runtime's per-operator
  * profile of both models under {@link Setting#ALL}) and {@code tsam.benchmark.out}, a JSON file to
@@ -66,6 +71,8 @@ class OrtLatencyBenchmarkTest {
     private static final int DEFAULT_ROUNDS = 20;
     private static final int DEFAULT_THREADS = 2;
     private static final int PROFILED_RUNS = 10;
+    private static final long ORDER_SEED = 7;
+    private static final long PAUSE_MS = 20;
 
     /** Settings change how ONNX Runtime computes, not what: the logits must agree this closely. */
     private static final double SAME_LOGITS = 1e-3;
@@ -173,9 +180,16 @@ class OrtLatencyBenchmarkTest {
             double[][] millis = new double[sessions.size()][rounds];
             double[][] cpuMillis = new double[sessions.size()][rounds];
             double[] loads = new double[rounds];
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                order.add(i);
+            }
+            Random shuffle = new Random(ORDER_SEED);
             for (int round = -WARM_UP; round < rounds; round++) {
-                for (int k = 0; k < sessions.size(); k++) {
-                    int i = Math.floorMod(round, 2) == 0 ? k : sessions.size() - 1 - k;
+                Collections.shuffle(order, shuffle);
+                for (int i : order) {
+                    // Lets the previous session's pool threads stop spinning before the clock runs.
+                    pause();
                     long cpuStart = processCpuNanos();
                     long start = System.nanoTime();
                     run(sessions.get(i), feeds);
@@ -358,7 +372,10 @@ class OrtLatencyBenchmarkTest {
         String stem = name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
         LatencyChart.write(
                 target.resolveSibling(stem + ".png"),
-                "TSAM-R50 on ONNX Runtime " + version + " CPU: shift on vs off",
+                "TSAM-R50 on ONNX Runtime "
+                        + version
+                        + " CPU: shift on vs off"
+                        + (declared > 0 ? " (image batch declared)" : ""),
                 String.format(
                         Locale.ROOT,
                         "T=8 A=1 224x224 batch 1, %d intra-op thread%s, medians of %d rounds;"
@@ -469,6 +486,15 @@ class OrtLatencyBenchmarkTest {
 
     private static double round1(double value) {
         return Math.round(value * 10) / 10.0;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while benchmarking", e);
+        }
     }
 
     /** The CPU time of this process so far, or 0 where the JVM does not tell. */
