@@ -62,8 +62,17 @@ public record ModelMetadata(
     /** The metadata key of the format version. */
     public static final String FORMAT_VERSION_KEY = "tsam.format_version";
 
-    /** The format version written and read. */
-    public static final String FORMAT_VERSION = "1";
+    /**
+     * The format version written: 2 added the shift style, clip average and preprocessing profile
+     * to the stored config.
+     */
+    public static final String FORMAT_VERSION = "2";
+
+    /**
+     * The versions read. A version-1 file predates the keys of version 2 and is read as what it was
+     * computed with ({@link TsamConfig#parseStored}).
+     */
+    private static final List<String> READABLE_VERSIONS = List.of("1", FORMAT_VERSION);
 
     /** The metadata key of the class names. */
     public static final String LABELS_KEY = "tsam.labels";
@@ -127,16 +136,19 @@ public record ModelMetadata(
                     null);
         }
         String version = require(properties, FORMAT_VERSION_KEY, file);
-        if (!version.equals(FORMAT_VERSION)) {
+        if (!READABLE_VERSIONS.contains(version)) {
             throw ConfigException.invalidValue(
                     file,
                     FORMAT_VERSION_KEY,
-                    "expected \"" + FORMAT_VERSION + "\" (the only version this build reads)",
+                    "expected one of \""
+                            + String.join("\", \"", READABLE_VERSIONS)
+                            + "\" (the versions this build reads; a newer tsam-run reads newer"
+                            + " files)",
                     version);
         }
         TsamConfig config;
         try {
-            config = TsamConfig.parse(require(properties, CONFIG_KEY, file), null);
+            config = TsamConfig.parseStored(require(properties, CONFIG_KEY, file), null);
         } catch (ConfigException e) {
             throw ConfigException.ofFile(file, CONFIG_KEY + ": " + e.getMessage(), e);
         }

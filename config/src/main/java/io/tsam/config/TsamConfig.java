@@ -1,5 +1,6 @@
 package io.tsam.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -71,18 +72,106 @@ public record TsamConfig(
         return parse(json, nameForMessages, null);
     }
 
+    /**
+     * Reads a model file that this toolchain stored with a result (a checkpoint sidecar, an ONNX
+     * file's metadata, a run folder's copy). Such a copy holds every key that existed when it was
+     * written, so a key it lacks postdates it, and takes the value the file was computed with, not
+     * today's default: {@code shift_temporal.style} {@code "tsm"} and {@code
+     * model_validation.average} {@code "probs"}.
+     *
+     * @param nameForMessages the file name errors start with, or null for none
+     * @throws ConfigException if the text is not JSON or not a valid config
+     */
+    public static TsamConfig parseStored(String json, Path nameForMessages) {
+        JsonNode tree = ConfigJson.readTree(json, nameForMessages);
+        if (tree instanceof ObjectNode root) {
+            fillMissing(
+                    root, ShiftConfig.SECTION, ShiftConfig.STYLE_KEY, ShiftStyle.TSM.jsonName());
+            fillMissing(
+                    root,
+                    ValidationConfig.SECTION,
+                    ValidationConfig.AVERAGE_KEY,
+                    ClipAverage.PROBS.jsonName());
+            json = ConfigJson.write(root);
+        }
+        return parse(json, nameForMessages, null);
+    }
+
+    /**
+     * Reads a stored model file from disk, as {@link #parseStored}.
+     *
+     * @throws ConfigException if the file is missing, unreadable, not JSON or not a valid config
+     */
+    public static TsamConfig loadStored(Path file) {
+        return parseStored(ConfigFiles.readText(file), file);
+    }
+
+    /**
+     * Returns a copy computing with {@code style}: the shift style, and the clip average too unless
+     * {@code averageStated} (an absent average follows the style, see {@link ValidationConfig}).
+     */
+    public TsamConfig withShiftStyle(ShiftStyle style, boolean averageStated) {
+        TsamConfig result = withShiftTemporal(shiftTemporal.withStyle(style));
+        return averageStated
+                ? result
+                : result.withModelValidation(
+                        new ValidationConfig(
+                                modelValidation.numClips(),
+                                ValidationConfig.defaultAverage(style)));
+    }
+
+    /**
+     * Whether the model file sets {@code shift_temporal.style} itself; where it does not, a caller
+     * that knows better than the default (e.g. from a checkpoint's naming) may choose the style.
+     *
+     * @throws ConfigException if the file cannot be read or is not JSON
+     */
+    public static boolean statesShiftStyle(Path file) {
+        return states(file, ShiftConfig.SECTION, ShiftConfig.STYLE_KEY);
+    }
+
+    /**
+     * Whether the model file sets {@code model_validation.average} itself.
+     *
+     * @throws ConfigException if the file cannot be read or is not JSON
+     */
+    public static boolean statesClipAverage(Path file) {
+        return states(file, ValidationConfig.SECTION, ValidationConfig.AVERAGE_KEY);
+    }
+
+    private static boolean states(Path file, String section, String key) {
+        JsonNode node = ConfigJson.readTree(ConfigFiles.readText(file), file).get(section);
+        return node != null && node.has(key);
+    }
+
+    private static void fillMissing(ObjectNode root, String section, String key, String value) {
+        JsonNode node = root.get(section);
+        if (node == null) {
+            node = root.putObject(section);
+        }
+        if (node instanceof ObjectNode object && !object.has(key)) {
+            object.put(key, value);
+        }
+    }
+
     private static TsamConfig parse(String json, Path file, Path baseDir) {
         try {
             JsonSection root = JsonSection.root(json, file, baseDir);
             TsamConfig defaults = defaults();
+            AugmentationConfig augmentation =
+                    AugmentationConfig.read(root.section(AugmentationConfig.SECTION));
+            ModelConfig model = ModelConfig.read(root.section(ModelConfig.SECTION));
+            ShiftConfig shift = ShiftConfig.read(root.section(ShiftConfig.SECTION));
             TsamConfig config =
                     new TsamConfig(
-                            AugmentationConfig.read(root.section(AugmentationConfig.SECTION)),
-                            ModelConfig.read(root.section(ModelConfig.SECTION)),
-                            ShiftConfig.read(root.section(ShiftConfig.SECTION)),
+                            augmentation,
+                            model,
+                            shift,
                             TrainingConfig.read(root.section(TrainingConfig.SECTION)),
                             OptimizerConfig.read(root.section(OptimizerConfig.SECTION)),
-                            ValidationConfig.read(root.section(ValidationConfig.SECTION)),
+                            ValidationConfig.read(
+                                    root.section(ValidationConfig.SECTION),
+                                    ValidationConfig.defaultAverage(shift.style())),
                             root.string("results_folder", defaults.resultsFolder()));
             root.finish();
             return config;

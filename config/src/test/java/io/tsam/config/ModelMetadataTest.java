@@ -64,7 +64,7 @@ class ModelMetadataTest {
                         "tsam.preprocessing",
                         "tsam.checkpoint_sha256"),
                 List.copyOf(properties.keySet()));
-        assertEquals("1", properties.get("tsam.format_version"));
+        assertEquals("2", properties.get("tsam.format_version"));
         assertEquals("[\"run\",\"jump\",\"swim\"]", properties.get("tsam.labels"));
         assertEquals(metadata(), ModelMetadata.parse(properties, FILE));
     }
@@ -103,10 +103,10 @@ class ModelMetadataTest {
                         ConfigException.class,
                         () ->
                                 ModelMetadata.parse(
-                                        with(p -> p.put("tsam.format_version", "2")), FILE));
+                                        with(p -> p.put("tsam.format_version", "3")), FILE));
         assertEquals(
-                "model.onnx: tsam.format_version: expected \"1\" (the only version this build"
-                        + " reads), got \"2\"",
+                "model.onnx: tsam.format_version: expected one of \"1\", \"2\" (the versions this"
+                        + " build reads; a newer tsam-run reads newer files), got \"3\"",
                 e.getMessage());
     }
 

@@ -38,7 +38,7 @@ class TsamConfigTest {
         assertEquals("resnet50", config.model().arch());
         assertEquals(0.5, config.model().dropout());
         assertEquals(Optional.empty(), config.model().backboneWeights());
-        assertEquals(new ShiftConfig(true, 8, 1, 1, 0), config.shiftTemporal());
+        assertEquals(new ShiftConfig(true, 8, 1, 1, 0, ShiftStyle.TSAM), config.shiftTemporal());
         TrainingConfig training = config.trainingParam();
         assertEquals(25, training.epochs());
         assertEquals(8, training.batchSize());
@@ -81,7 +81,7 @@ class TsamConfigTest {
         assertEquals("resnet50_timm", config.model().arch());
         assertEquals("resnet50", config.model().baseArch());
         assertEquals(0.5, config.model().dropout());
-        assertEquals(new ShiftConfig(true, 4, 4, 2, 1), config.shiftTemporal());
+        assertEquals(new ShiftConfig(true, 4, 4, 2, 1, ShiftStyle.TSAM), config.shiftTemporal());
         assertEquals(AugmentationConfig.defaults(), config.dataAugmentation());
         assertEquals(TrainingConfig.defaults(), config.trainingParam());
         assertEquals(OptimizerConfig.defaults(), config.optimizerParam());
@@ -89,14 +89,14 @@ class TsamConfigTest {
 
     @Test
     void shiftSelectsBlocksByModulo() {
-        ShiftConfig everyOther = new ShiftConfig(true, 8, 1, 2, 1);
+        ShiftConfig everyOther = new ShiftConfig(true, 8, 1, 2, 1, ShiftStyle.TSAM);
         assertFalse(everyOther.shifts(0));
         assertTrue(everyOther.shifts(1));
         assertFalse(everyOther.shifts(2));
         assertTrue(everyOther.shifts(5));
         assertTrue(ShiftConfig.defaults().shifts(0));
         assertTrue(ShiftConfig.defaults().shifts(3));
-        assertFalse(new ShiftConfig(false, 8, 1, 1, 0).shifts(0));
+        assertFalse(new ShiftConfig(false, 8, 1, 1, 0, ShiftStyle.TSAM).shifts(0));
     }
 
     @Test
@@ -122,7 +122,8 @@ class TsamConfigTest {
                     "f_div": 8,
                     "shift_depth": 1,
                     "n_insert": 1,
-                    "m_insert": 0
+                    "m_insert": 0,
+                    "style": "tsam"
                   },
                   "training_param": {
                     "epochs": 25,
@@ -145,7 +146,8 @@ class TsamConfigTest {
                     "min_lr": 0.0
                   },
                   "model_validation": {
-                    "num_clips": 1
+                    "num_clips": 1,
+                    "average": "logits"
                   },
                   "results_folder": "results"
                 }""";
@@ -165,7 +167,7 @@ class TsamConfigTest {
                                         "resnet101_timm",
                                         0.0,
                                         Optional.of(Path.of("weights/in21k.pth"))))
-                        .withShiftTemporal(new ShiftConfig(false, 3, 2, 3, 2))
+                        .withShiftTemporal(new ShiftConfig(false, 3, 2, 3, 2, ShiftStyle.TSAM))
                         .withTrainingParam(
                                 new TrainingConfig(
                                         1, 1, 0, -1234567890123L, 0.1, OptionalDouble.empty(), 3))
@@ -180,7 +182,7 @@ class TsamConfigTest {
                                         1.0,
                                         2,
                                         1e-7))
-                        .withModelValidation(new ValidationConfig(10))
+                        .withModelValidation(new ValidationConfig(10, ClipAverage.PROBS))
                         .withResultsFolder("out/runs");
 
         String json = config.toJson();
@@ -215,7 +217,7 @@ class TsamConfigTest {
                 new AugmentationConfig(128, 112, ResizeMode.SQUARE, false),
                 config.dataAugmentation());
         assertEquals(new ModelConfig(8, 1, "resnet18", 0.5, Optional.empty()), config.model());
-        assertEquals(new ShiftConfig(true, 8, 2, 1, 0), config.shiftTemporal());
+        assertEquals(new ShiftConfig(true, 8, 2, 1, 0, ShiftStyle.TSAM), config.shiftTemporal());
         assertEquals(12, config.trainingParam().epochs());
         assertEquals(8, config.trainingParam().batchSize());
         assertEquals(2, config.trainingParam().numWorkers());
@@ -346,7 +348,9 @@ class TsamConfigTest {
     @Test
     void valuesBuiltInCodeAreCheckedToo() {
         ConfigException e =
-                assertThrows(ConfigException.class, () -> new ShiftConfig(true, 8, 1, 2, 3));
+                assertThrows(
+                        ConfigException.class,
+                        () -> new ShiftConfig(true, 8, 1, 2, 3, ShiftStyle.TSAM));
 
         assertEquals(
                 "shift_temporal.m_insert: expected an integer >= 0 and < n_insert (2), got 3",
@@ -421,5 +425,43 @@ class TsamConfigTest {
         assertNull(JsonSection.nearest("learning_rate", keys));
         assertEquals(1, JsonSection.editDistance("ab", "ba"));
         assertEquals(3, JsonSection.editDistance("kitten", "sitting"));
+    }
+
+    @Test
+    void aUserFileWithoutStyleMeansTsamAndLogitAveraging() {
+        TsamConfig config = TsamConfig.parse("{\"shift_temporal\": {\"f_div\": 4}}", null);
+        assertEquals(ShiftStyle.TSAM, config.shiftTemporal().style());
+        assertEquals(ClipAverage.LOGITS, config.modelValidation().average());
+        TsamConfig tsm = TsamConfig.parse("{\"shift_temporal\": {\"style\": \"tsm\"}}", null);
+        assertEquals(ClipAverage.PROBS, tsm.modelValidation().average());
+        TsamConfig explicit =
+                TsamConfig.parse(
+                        "{\"shift_temporal\": {\"style\": \"tsm\"},"
+                                + " \"model_validation\": {\"average\": \"logits\"}}",
+                        null);
+        assertEquals(ClipAverage.LOGITS, explicit.modelValidation().average());
+    }
+
+    @Test
+    void aStoredCopyWithoutStyleWasComputedWithTsmAndProbabilityAveraging() {
+        TsamConfig old = TsamConfig.parseStored("{\"shift_temporal\": {\"f_div\": 4}}", null);
+        assertEquals(ShiftStyle.TSM, old.shiftTemporal().style());
+        assertEquals(ClipAverage.PROBS, old.modelValidation().average());
+        TsamConfig current = TsamConfig.defaults();
+        assertEquals(current, TsamConfig.parseStored(current.toJson(), null));
+    }
+
+    @Test
+    void anUnknownStyleListsTheValidOnes() {
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () ->
+                                TsamConfig.parse(
+                                        "{\"shift_temporal\": {\"style\": \"mmaction\"}}",
+                                        Path.of("m.json")));
+        assertEquals(
+                "m.json: shift_temporal.style: expected one of \"tsam\", \"tsm\", got \"mmaction\"",
+                e.getMessage());
     }
 }

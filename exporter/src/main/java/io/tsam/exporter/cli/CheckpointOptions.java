@@ -1,9 +1,12 @@
 package io.tsam.exporter.cli;
 
+import io.tsam.config.ShiftStyle;
 import io.tsam.exporter.source.ExportSource;
 import java.nio.file.Path;
 import java.util.Optional;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The options naming what to export: checkpoint, model file and label names. */
 final class CheckpointOptions {
@@ -14,7 +17,8 @@ final class CheckpointOptions {
             paramLabel = "FILE",
             description = {
                 "Weights to export: a native .safetensors checkpoint (with its .json sidecar), a"
-                        + " TSM/TSAM .pth/.pt, or a .safetensors in the TSM layout."
+                        + " .pth/.pt saved by TSM's or TSAM's code, or a .safetensors in the TSM"
+                        + " layout."
             })
     Path checkpoint;
 
@@ -35,9 +39,36 @@ final class CheckpointOptions {
             })
     Path labels;
 
+    @Option(
+            names = "--shift-style",
+            paramLabel = "tsam|tsm",
+            converter = ShiftStyleConverter.class,
+            description = {
+                "The temporal shift's layout and edge rule. Default: the model file's"
+                        + " shift_temporal.style, else by the checkpoint's naming (TSM's new_fc:"
+                        + " tsm; TSAM's last_fc: tsam)."
+            })
+    ShiftStyle shiftStyle;
+
     /** Loads the checkpoint; the caller closes the source. */
     ExportSource load() {
         return ExportSource.load(
-                checkpoint, Optional.ofNullable(config), Optional.ofNullable(labels));
+                checkpoint,
+                Optional.ofNullable(config),
+                Optional.ofNullable(labels),
+                Optional.ofNullable(shiftStyle));
+    }
+
+    /** Reads the style by its config-file name. */
+    static final class ShiftStyleConverter implements ITypeConverter<ShiftStyle> {
+        @Override
+        public ShiftStyle convert(String value) {
+            for (ShiftStyle style : ShiftStyle.values()) {
+                if (style.jsonName().equals(value)) {
+                    return style;
+                }
+            }
+            throw new TypeConversionException("expected tsam or tsm, got '" + value + "'");
+        }
     }
 }

@@ -98,6 +98,8 @@ public final class TsamExport implements Callable<Integer> {
         triton.validate(tensorRt.maxBatch());
         evaluation.validate();
         try (ExportSource source = checkpoint.load()) {
+            PrintWriter notes = spec.commandLine().getOut();
+            source.notes().forEach(note -> notes.println("note: " + note));
             ModelProto model = lower(source);
             byte[] bytes = model.toByteArray();
             if (verification.enabled && !verify(source, bytes)) {

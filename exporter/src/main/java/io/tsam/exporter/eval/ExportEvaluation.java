@@ -78,7 +78,7 @@ public final class ExportEvaluation {
         MediaConfig media = MediaConfig.of(config);
         int clips = config.modelValidation().numClips();
         DatasetVideos opener = new DatasetVideos(data, media);
-        ScoreBoard board = new ScoreBoard(net.classes());
+        ScoreBoard board = new ScoreBoard(net.classes(), config.modelValidation().average());
         List<FailedVideo> failed = new ArrayList<>();
         List<VideoEntry> entries = videos.entries();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {

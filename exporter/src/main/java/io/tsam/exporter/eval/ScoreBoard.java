@@ -1,18 +1,20 @@
 package io.tsam.exporter.eval;
 
+import io.tsam.config.ClipAverage;
 import io.tsam.exporter.eval.EvaluationReport.Accuracy;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Accumulates the scores of both implementations video by video: clip logits to softmax
- * probabilities, averaged over the clips of a video (SPEC §2 multi-clip test), then top-1 and top-k
- * hits against the label, top-1 agreement and the largest logit difference. Not thread-safe.
+ * Accumulates the scores of both implementations video by video: clip logits to probabilities,
+ * combined over the clips of a video by the model's {@link ClipAverage} (SPEC §2), then top-1 and
+ * top-k hits against the label, top-1 agreement and the largest logit difference. Not thread-safe.
  */
 final class ScoreBoard {
 
     private final int classes;
+    private final ClipAverage average;
     private final int topK;
     private int scored;
     private int onnxTop1;
@@ -22,11 +24,12 @@ final class ScoreBoard {
     private int agreeing;
     private double maxAbsDifference;
 
-    ScoreBoard(int classes) {
+    ScoreBoard(int classes, ClipAverage average) {
         if (classes < 1) {
             throw new IllegalArgumentException("a score board needs >= 1 class, got " + classes);
         }
         this.classes = classes;
+        this.average = average;
         this.topK = Math.min(EvaluationReport.TOP_K, classes);
     }
 
@@ -84,27 +87,8 @@ final class ScoreBoard {
         return scored == 0 ? Double.NaN : (double) hits / scored;
     }
 
-    /** The softmax of each clip's logits, averaged over the clips. */
     private double[] meanProbabilities(float[] logits) {
-        int clips = logits.length / classes;
-        double[] mean = new double[classes];
-        for (int c = 0; c < clips; c++) {
-            int offset = c * classes;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < classes; k++) {
-                max = Math.max(max, logits[offset + k]);
-            }
-            double[] exp = new double[classes];
-            double sum = 0;
-            for (int k = 0; k < classes; k++) {
-                exp[k] = Math.exp(logits[offset + k] - max);
-                sum += exp[k];
-            }
-            for (int k = 0; k < classes; k++) {
-                mean[k] += exp[k] / sum / clips;
-            }
-        }
-        return mean;
+        return average.probabilities(logits, 0, logits.length / classes, classes);
     }
 
     /**

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.tsam.config.LabelNames;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.model.checkpoint.CheckpointException;
 import io.tsam.model.checkpoint.CheckpointInfo;
@@ -16,6 +17,8 @@ import io.tsam.model.net.PyTorchNames;
 import io.tsam.model.net.TsamNet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,8 +28,9 @@ import java.util.Optional;
  *
  * <p>Accepted checkpoints (SPEC §4): a native {@code .safetensors} with its JSON sidecar, whose
  * config and labels are used unless given; or a PyTorch {@code .pth}/{@code .pt} or a {@code
- * .safetensors} file in the TSM layout, which need the model file. The number of classes is the
- * number of rows of {@code new_fc.weight}, so a backbone-only state dict cannot be exported.
+ * .safetensors} file in the TSM layout or saved by TSAM's code, which need the model file. The
+ * number of classes is the number of rows of {@code new_fc.weight}, so a backbone-only state dict
+ * cannot be exported.
  *
  * <p>The source owns the net's arrays and frees them on {@link #close()}; a second close does
  * nothing.
@@ -34,6 +38,7 @@ import java.util.Optional;
 public final class ExportSource implements AutoCloseable {
 
     private static final String HEAD_WEIGHT = "new_fc.weight";
+    private static final String TSAM_HEAD_WEIGHT = "last_fc.weight";
     private static final String DATA_PARALLEL = "module.";
 
     private final Path checkpoint;
@@ -42,6 +47,7 @@ public final class ExportSource implements AutoCloseable {
     private final String checkpointSha256;
     private final NDManager manager;
     private final TsamNet net;
+    private final List<String> notes;
     private boolean closed;
 
     private ExportSource(
@@ -50,13 +56,15 @@ public final class ExportSource implements AutoCloseable {
             LabelNames labels,
             String checkpointSha256,
             NDManager manager,
-            TsamNet net) {
+            TsamNet net,
+            List<String> notes) {
         this.checkpoint = checkpoint;
         this.config = config;
         this.labels = labels;
         this.checkpointSha256 = checkpointSha256;
         this.manager = manager;
         this.net = net;
+        this.notes = List.copyOf(notes);
     }
 
     /**
@@ -73,7 +81,10 @@ public final class ExportSource implements AutoCloseable {
      *     one another
      */
     public static ExportSource load(
-            Path checkpoint, Optional<Path> configFile, Optional<Path> labelsFile) {
+            Path checkpoint,
+            Optional<Path> configFile,
+            Optional<Path> labelsFile,
+            Optional<ShiftStyle> shiftStyle) {
         if (!Files.isRegularFile(checkpoint)) {
             throw new CheckpointException(checkpoint, "does not exist or is not a file");
         }
@@ -81,7 +92,7 @@ public final class ExportSource implements AutoCloseable {
                 isNative(checkpoint)
                         ? Optional.of(NativeCheckpoint.readInfo(checkpoint))
                         : Optional.empty();
-        TsamConfig config =
+        TsamConfig loaded =
                 configFile
                         .map(TsamConfig::load)
                         .or(() -> info.map(CheckpointInfo::config))
@@ -97,12 +108,15 @@ public final class ExportSource implements AutoCloseable {
         try {
             TsamNet net;
             int classes;
+            TsamConfig config;
+            List<String> notes = new ArrayList<>();
             try (NDManager scope = manager.newSubManager()) {
                 Map<String, NDArray> raw =
                         info.isPresent()
                                 ? NativeCheckpoint.readWeights(checkpoint, scope)
                                 : TensorFiles.read(checkpoint, scope);
                 classes = classes(checkpoint, raw);
+                config = withStyle(loaded, configFile, raw, shiftStyle, notes);
                 net =
                         TsamNet.builder()
                                 .setModel(config.model())
@@ -116,11 +130,51 @@ public final class ExportSource implements AutoCloseable {
             }
             LabelNames labels = labels(labelsFile, info, classes);
             String sha256 = NativeCheckpoint.sha256(checkpoint);
-            return new ExportSource(checkpoint, config, labels, sha256, manager, net);
+            return new ExportSource(checkpoint, config, labels, sha256, manager, net, notes);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * The config with the shift style decided (SPEC §4): {@code --shift-style} if given, else the
+     * model file's own {@code shift_temporal.style}, else what the checkpoint's naming says: TSM's
+     * layout ({@code new_fc}) was trained with TSM's rule, TSAM's ({@code last_fc}) with TSAM's. A
+     * native checkpoint's sidecar config already records its style.
+     */
+    private static TsamConfig withStyle(
+            TsamConfig loaded,
+            Optional<Path> configFile,
+            Map<String, NDArray> raw,
+            Optional<ShiftStyle> shiftStyle,
+            List<String> notes) {
+        boolean averageStated = configFile.map(TsamConfig::statesClipAverage).orElse(true);
+        if (shiftStyle.isPresent()) {
+            return loaded.withShiftStyle(shiftStyle.get(), averageStated);
+        }
+        if (configFile.isEmpty() || TsamConfig.statesShiftStyle(configFile.get())) {
+            return loaded;
+        }
+        StateDict.Form form = StateDict.formOf(raw.keySet());
+        ShiftStyle style = form == StateDict.Form.TSAM ? ShiftStyle.TSAM : ShiftStyle.TSM;
+        TsamConfig config = loaded.withShiftStyle(style, averageStated);
+        notes.add(
+                form.description()
+                        + ": shift style "
+                        + style.jsonName()
+                        + ", clips averaged by "
+                        + config.modelValidation().average().jsonName()
+                        + (style == ShiftStyle.TSM
+                                ? " (TSM's rules: zeros past the clip's ends)"
+                                : " (TSAM's rules: frames past the ends keep their own value)")
+                        + "; --shift-style overrides");
+        return config;
+    }
+
+    /** What loading decided that the user did not say, one line each (e.g. the shift style). */
+    public List<String> notes() {
+        return notes;
     }
 
     /** The checkpoint file. */
@@ -175,9 +229,11 @@ public final class ExportSource implements AutoCloseable {
     }
 
     private static int classes(Path checkpoint, Map<String, NDArray> raw) {
-        NDArray head = raw.get(HEAD_WEIGHT);
-        if (head == null) {
-            head = raw.get(DATA_PARALLEL + HEAD_WEIGHT);
+        NDArray head = null;
+        for (String name : List.of(HEAD_WEIGHT, TSAM_HEAD_WEIGHT)) {
+            for (String key : List.of(name, DATA_PARALLEL + name)) {
+                head = head != null ? head : raw.get(key);
+            }
         }
         if (head == null || head.getShape().dimension() != 2) {
             throw new CheckpointException(

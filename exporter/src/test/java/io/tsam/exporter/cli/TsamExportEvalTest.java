@@ -8,9 +8,11 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.config.ValidationConfig;
 import io.tsam.exporter.TestNets;
@@ -54,8 +56,13 @@ class TsamExportEvalTest {
         data = dataset.resolve(SyntheticDataset.DATA_CONFIG);
         manager = NDManager.newBaseManager(Device.cpu());
         TsamConfig config =
-                TestNets.config("resnet18", 2, 1, new ShiftConfig(true, 8, 1, 1, 0), 32)
-                        .withModelValidation(new ValidationConfig(2));
+                TestNets.config(
+                                "resnet18",
+                                2,
+                                1,
+                                new ShiftConfig(true, 8, 1, 1, 0, ShiftStyle.TSAM),
+                                32)
+                        .withModelValidation(new ValidationConfig(2, ClipAverage.PROBS));
         checkpoint = dir.resolve("run/epoch_1.safetensors");
         Files.createDirectories(checkpoint.getParent());
         CheckpointInfo info =

@@ -15,6 +15,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
 import io.tsam.media.cli.ExitCode;
@@ -59,7 +60,8 @@ class TsamExportTest {
     static void writeCheckpoints() throws IOException, URISyntaxException {
         manager = NDManager.newBaseManager(Device.cpu());
         TsamConfig config =
-                TestNets.config("resnet18", 2, 1, new ShiftConfig(true, 8, 2, 2, 1), 32);
+                TestNets.config(
+                        "resnet18", 2, 1, new ShiftConfig(true, 8, 2, 2, 1, ShiftStyle.TSAM), 32);
         TsamNet net = TestNets.net(manager, config, LABELS.size(), 21);
         nativeCheckpoint = dir.resolve("native/epoch_3.safetensors");
         Files.createDirectories(nativeCheckpoint.getParent());
@@ -143,6 +145,12 @@ class TsamExportTest {
 
         assertEquals(ExitCode.OK, run.status, run::toString);
         assertEquals("[\"0\",\"1\",\"2\"]", metadata(out).get("tsam.labels"));
+        // The model file states no style: TSM's naming (new_fc) means TSM's rules, and it says so.
+        assertTrue(
+                run.out.contains(
+                        "note: TSM-layout checkpoint: shift style tsm, clips averaged by probs"),
+                run::toString);
+        assertTrue(metadata(out).get("tsam.config").contains("\"style\": \"tsm\""), run::toString);
         Npy.Array video = Npy.read(resource(FIXTURE + ".video.npy"));
         Npy.Array audio = Npy.read(resource(FIXTURE + ".audio.npy"));
         float[] expected = Npy.read(resource(FIXTURE + ".logits.npy")).data();

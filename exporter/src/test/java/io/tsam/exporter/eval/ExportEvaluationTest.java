@@ -8,8 +8,10 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.config.ValidationConfig;
 import io.tsam.config.VideoList;
@@ -52,8 +54,13 @@ class ExportEvaluationTest {
         data = DataConfig.load(dir.resolve(SyntheticDataset.DATA_CONFIG));
         manager = NDManager.newBaseManager(Device.cpu());
         config =
-                TestNets.config("resnet18", 2, 1, new ShiftConfig(true, 8, 1, 1, 0), 32)
-                        .withModelValidation(new ValidationConfig(2));
+                TestNets.config(
+                                "resnet18",
+                                2,
+                                1,
+                                new ShiftConfig(true, 8, 1, 1, 0, ShiftStyle.TSAM),
+                                32)
+                        .withModelValidation(new ValidationConfig(2, ClipAverage.PROBS));
         net = TestNets.net(manager, config, CLASSES, 5);
         model =
                 TsamOnnxExporter.builder()

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tsam.config.ClipAverage;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +19,7 @@ class ScoreBoardTest {
 
     @Test
     void clipProbabilitiesAreAveragedPerVideoAndScoredAgainstTheLabel() {
-        ScoreBoard board = new ScoreBoard(6);
+        ScoreBoard board = new ScoreBoard(6, ClipAverage.PROBS);
         // Label 2 wins outright in both.
         board.add(2, new float[] {0, 0, 5, 0, 0, 0}, new float[] {0, 0, 5, 0, 0, 0});
         // Label 0: clip 1 says 0 (p = 0.80), clip 2 says 1 (p = 0.92), so the mean ranks 1
@@ -48,7 +49,7 @@ class ScoreBoardTest {
 
     @Test
     void topFiveCoversEveryClassOfASmallModel() {
-        ScoreBoard board = new ScoreBoard(3);
+        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS);
         board.add(2, new float[] {9, 5, 0}, new float[] {9, 5, 0});
 
         EvaluationReport report = board.report(LIST, 1, List.of());
@@ -61,7 +62,7 @@ class ScoreBoardTest {
 
     @Test
     void failedVideosAreCountedAndANaNLogitIsNotHidden() {
-        ScoreBoard board = new ScoreBoard(2);
+        ScoreBoard board = new ScoreBoard(2, ClipAverage.PROBS);
         board.add(0, new float[] {Float.NaN, 0}, new float[] {1, 0});
 
         EvaluationReport report =
@@ -81,7 +82,8 @@ class ScoreBoardTest {
     @Test
     void withNothingScoredTheRatesAreNullInJsonAndTheTableSaysSo() {
         EvaluationReport report =
-                new ScoreBoard(4).report(LIST, 1, List.of(new FailedVideo("a", "a.mp4: empty")));
+                new ScoreBoard(4, ClipAverage.PROBS)
+                        .report(LIST, 1, List.of(new FailedVideo("a", "a.mp4: empty")));
 
         Map<String, Object> map = report.toMap();
 
@@ -94,7 +96,7 @@ class ScoreBoardTest {
 
     @Test
     void logitsThatAreNotWholeClipsAreRejected() {
-        ScoreBoard board = new ScoreBoard(3);
+        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS);
 
         IllegalArgumentException e =
                 assertThrows(

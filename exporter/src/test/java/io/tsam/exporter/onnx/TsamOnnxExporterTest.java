@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
 import io.tsam.model.net.PyTorchNames;
@@ -46,7 +47,9 @@ class TsamOnnxExporterTest {
     @BeforeAll
     static void export() {
         manager = NDManager.newBaseManager(Device.cpu());
-        config = TestNets.config("resnet18", 3, 1, new ShiftConfig(true, 4, 2, 1, 0), SIZE);
+        config =
+                TestNets.config(
+                        "resnet18", 3, 1, new ShiftConfig(true, 4, 2, 1, 0, ShiftStyle.TSAM), SIZE);
         net = TestNets.net(manager, config, CLASSES, 3);
         model =
                 TsamOnnxExporter.builder()

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
 import io.tsam.exporter.onnx.OpCensus;
@@ -142,7 +143,7 @@ class OrtLatencyBenchmarkTest {
         int rounds = Integer.getInteger("tsam.benchmark.rounds", DEFAULT_ROUNDS);
         int threads = Integer.getInteger("tsam.benchmark.threads", DEFAULT_THREADS);
         TsamConfig on = TestNets.config("resnet50", 8, 1, ShiftConfig.defaults(), SIZE);
-        TsamConfig off = on.withShiftTemporal(new ShiftConfig(false, 8, 1, 1, 0));
+        TsamConfig off = on.withShiftTemporal(new ShiftConfig(false, 8, 1, 1, 0, ShiftStyle.TSAM));
         ModelProto tsam = export(on);
         byte[] tsn = export(off).toByteArray();
         byte[] shifted = tsam.toByteArray();

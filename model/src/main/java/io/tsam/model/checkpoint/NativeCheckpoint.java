@@ -301,7 +301,8 @@ public final class NativeCheckpoint {
                                 + FORMAT_VERSION
                                 + ")");
             }
-            TsamConfig config = TsamConfig.parse(field(file, root, "config").toString(), file);
+            TsamConfig config =
+                    TsamConfig.parseStored(field(file, root, "config").toString(), file);
             LabelNames labels;
             try {
                 labels = new LabelNames(strings(file, field(file, root, "labels")));

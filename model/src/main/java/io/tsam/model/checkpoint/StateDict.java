@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,15 +34,24 @@ public record StateDict(
     private static final String DATA_PARALLEL = "module.";
     private static final String BACKBONE = "base_model.";
     private static final String HEAD = "new_fc.";
+    private static final String TSAM_BACKBONE = "nn_backbone.";
+    private static final String TSAM_HEAD = "last_fc.";
+    private static final String TSAM_SHIFTED = ".conv1.layer.";
+    private static final String TSM_SHIFTED = ".conv1.net.";
     private static final String TORCHVISION_HEAD = "fc.";
     private static final String BATCHES = ".num_batches_tracked";
     private static final String SHIFTED = ".net";
     private static final int MAX_LISTED = 20;
 
-    /** The two kinds of weights files SPEC §4 imports. */
+    /** The three kinds of weights files SPEC §4 imports. */
     public enum Form {
-        /** A TSM/TSAM checkpoint: names already in the TSM layout. */
-        TSM("TSM/TSAM checkpoint"),
+        /** A TSM checkpoint or this toolchain's own: names already in the TSM layout. */
+        TSM("TSM-layout checkpoint"),
+        /**
+         * A checkpoint saved by TSAM's code: {@code nn_backbone.base_model.*} with shifted convs
+         * {@code ....conv1.layer.*}, head {@code last_fc.*}; renamed to the TSM layout.
+         */
+        TSAM("TSAM checkpoint"),
         /** A plain torchvision/timm ResNet: the backbone only; its {@code fc} is dropped. */
         TORCHVISION("torchvision/timm ResNet state dict");
 
@@ -68,11 +78,12 @@ public record StateDict(
      * Maps a file's tensors (names as stored, see {@link TensorFiles#read}) into the model's
      * layout.
      *
-     * <p>A {@code module.} prefix (DataParallel) is stripped first. If any name then starts with
-     * {@code base_model.} or {@code new_fc.}, the file is a {@link Form#TSM} checkpoint and its
-     * names must be exactly the model's. Otherwise it is a {@link Form#TORCHVISION} state dict:
-     * each name gets the prefix {@code base_model.}, a conv that is shifted in the model gets its
-     * {@code .net} (e.g. {@code layer1.0.conv1.weight} becomes {@code
+     * <p>A {@code module.} prefix (DataParallel) is stripped first. The {@link #formOf form}
+     * decides the renaming: a {@link Form#TSM} checkpoint's names must be exactly the model's; a
+     * {@link Form#TSAM} checkpoint's lose {@code nn_backbone.}, shifted convs' {@code .layer}
+     * becomes {@code .net} and {@code last_fc} becomes {@code new_fc}. Otherwise it is a {@link
+     * Form#TORCHVISION} state dict: each name gets the prefix {@code base_model.}, a conv that is
+     * shifted in the model gets its {@code .net} (e.g. {@code layer1.0.conv1.weight} becomes {@code
      * base_model.layer1.0.conv1.net.weight}), {@code fc.*} is dropped and the model's {@code
      * new_fc.*} keep their initialisation. {@code num_batches_tracked} entries are accepted and
      * ignored (the model has no such parameter).
@@ -97,11 +108,7 @@ public record StateDict(
                 fileNameOf.put(bare, name);
             }
         }
-        Form form =
-                stripped.keySet().stream()
-                                .anyMatch(n -> n.startsWith(BACKBONE) || n.startsWith(HEAD))
-                        ? Form.TSM
-                        : Form.TORCHVISION;
+        Form form = formOf(stripped.keySet());
 
         Map<String, NDArray> mapped = new HashMap<>();
         Set<String> provided = new HashSet<>();
@@ -159,6 +166,24 @@ public record StateDict(
         return new StateDict(form, tensors, ignored, leftAtInit);
     }
 
+    /**
+     * Which kind of file these names (as stored) come from: TSAM's code if any name starts with
+     * {@code nn_backbone.} or {@code last_fc.}, TSM's layout if any starts with {@code base_model.}
+     * or {@code new_fc.}, else a torchvision/timm state dict. A {@code module.} prefix is ignored.
+     */
+    public static Form formOf(Collection<String> names) {
+        boolean tsm = false;
+        for (String name : names) {
+            String bare =
+                    name.startsWith(DATA_PARALLEL) ? name.substring(DATA_PARALLEL.length()) : name;
+            if (bare.startsWith(TSAM_BACKBONE) || bare.startsWith(TSAM_HEAD)) {
+                return Form.TSAM;
+            }
+            tsm |= bare.startsWith(BACKBONE) || bare.startsWith(HEAD);
+        }
+        return tsm ? Form.TSM : Form.TORCHVISION;
+    }
+
     /** One line saying what was loaded, e.g. for a log. */
     public String summary() {
         StringBuilder text =
@@ -179,6 +204,15 @@ public record StateDict(
     private static String modelName(Form form, String bare, Map<String, Shape> expected) {
         if (form == Form.TSM) {
             return bare;
+        }
+        if (form == Form.TSAM) {
+            if (bare.startsWith(TSAM_HEAD)) {
+                return HEAD + bare.substring(TSAM_HEAD.length());
+            }
+            String name =
+                    bare.startsWith(TSAM_BACKBONE) ? bare.substring(TSAM_BACKBONE.length()) : bare;
+            // TSAM's shift wraps conv1 as TemporalShift(layer=conv1); ours names the child net.
+            return name.replace(TSAM_SHIFTED, TSM_SHIFTED);
         }
         String name = BACKBONE + bare;
         if (expected.containsKey(name)) {

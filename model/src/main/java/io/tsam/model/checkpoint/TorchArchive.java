@@ -30,6 +30,7 @@ import net.razorvine.pickle.PickleException;
 final class TorchArchive {
     private static final String PICKLE = "data.pkl";
     private static final String STATE_DICT = "state_dict";
+    private static final String MODEL_STATE = "model_state";
     private static final int MAX_LISTED_KEYS = 20;
 
     private TorchArchive() {}
@@ -115,11 +116,31 @@ final class TorchArchive {
         }
     }
 
-    /** The {@code state_dict} entry of a training checkpoint, or the top-level dict itself. */
+    /**
+     * The {@code state_dict} entry of a TSM training checkpoint, the {@code model_state} of one
+     * saved by TSAM's code (one state dict per part of the model: {@code nn_backbone}, {@code
+     * last_fc}), flattened to {@code part.name}, or the top-level dict itself.
+     */
     private static Map<?, ?> stateDict(Path file, Object top) {
         if (!(top instanceof Map<?, ?> map)) {
             throw new CheckpointException(
                     file, "holds a " + pythonType(top) + ", expected a dict of tensors");
+        }
+        if (map.get(MODEL_STATE) instanceof Map<?, ?> parts) {
+            Map<Object, Object> flat = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> part : parts.entrySet()) {
+                if (!(part.getValue() instanceof Map<?, ?> partState)) {
+                    throw new CheckpointException(
+                            file,
+                            "its 'model_state' entry '"
+                                    + part.getKey()
+                                    + "' is a "
+                                    + pythonType(part.getValue())
+                                    + ", expected a state dict");
+                }
+                partState.forEach((name, tensor) -> flat.put(part.getKey() + "." + name, tensor));
+            }
+            return flat;
         }
         if (map.containsKey(STATE_DICT)) {
             if (!(map.get(STATE_DICT) instanceof Map<?, ?> stateDict)) {

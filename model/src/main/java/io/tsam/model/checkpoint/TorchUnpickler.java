@@ -1,6 +1,7 @@
 package io.tsam.model.checkpoint;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,12 @@ final class TorchUnpickler extends Unpickler {
 
     /** A tensor of the pickle: its storage and the view into it, all in elements. */
     record TensorRef(StorageRef storage, long offset, long[] shape, long[] strides) {}
+
+    /**
+     * A numpy scalar or dtype, as TSAM's training loop stores its scores in a checkpoint's {@code
+     * data_state}: kept as an inert value, never used as weights.
+     */
+    record NumpyValue(String global) {}
 
     private final Path file;
 
@@ -111,6 +118,11 @@ final class TorchUnpickler extends Unpickler {
                     case "collections.OrderedDict" -> TorchUnpickler::orderedDict;
                     case "torch._utils._rebuild_tensor_v2" -> TorchUnpickler::rebuildTensor;
                     case "torch._utils._rebuild_parameter" -> TorchUnpickler::rebuildParameter;
+                    case "_codecs.encode" -> TorchUnpickler::latin1Bytes;
+                    case "numpy.core.multiarray.scalar",
+                            "numpy._core.multiarray.scalar",
+                            "numpy.dtype" ->
+                            args -> new NumpyValue(global);
                     default -> null;
                 };
         if (constructor != null) {
@@ -133,12 +145,13 @@ final class TorchUnpickler extends Unpickler {
     }
 
     /**
-     * {@code BUILD} on an OrderedDict sets Python attributes (state_dict's _metadata): drop them.
+     * {@code BUILD} on an OrderedDict sets Python attributes (state_dict's _metadata), on a numpy
+     * dtype its byte order and flags: drop them.
      */
     private void build() {
         stack.pop();
-        if (!(stack.peek() instanceof Map)) {
-            throw new PickleException("BUILD is only supported on an OrderedDict");
+        if (!(stack.peek() instanceof Map) && !(stack.peek() instanceof NumpyValue)) {
+            throw new PickleException("BUILD is only supported on an OrderedDict or numpy dtype");
         }
     }
 
@@ -175,6 +188,17 @@ final class TorchUnpickler extends Unpickler {
             return map;
         }
         throw new PickleException("unexpected OrderedDict arguments");
+    }
+
+    /**
+     * {@code _codecs.encode(text, "latin1")}: how pickle protocol 2 writes {@code bytes}, e.g. the
+     * raw value of a numpy scalar.
+     */
+    private static Object latin1Bytes(Object[] args) {
+        if (args.length != 2 || !(args[0] instanceof String text) || !"latin1".equals(args[1])) {
+            throw new PickleException("unexpected _codecs.encode arguments");
+        }
+        return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** {@code _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks[, meta])}. */

@@ -50,6 +50,7 @@ public final class ResNetStage extends AbstractBlock {
                     shift.shifts(i)
                             ? Optional.of(
                                     TemporalShift.table(
+                                            shift.style(),
                                             model.videoSegments(),
                                             blockIn,
                                             shift.fDiv(),

@@ -69,6 +69,20 @@ public record ShiftTable(int segments, int channels, int[] sourceTime) {
     }
 
     /**
+     * Whether some entry reads the zero frame at index {@code T}; when none does ({@code tsam}
+     * style), the {@link #flatIndices()} address the unpadded {@code [T * C]} axis as well and no
+     * padding is needed.
+     */
+    public boolean readsPadding() {
+        for (int source : sourceTime) {
+            if (source == segments) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Returns the index into the flattened padded axis {@code [(T + 1) * C]} for every output entry
      * {@code t * C + c}: {@code table[t, c] * C + c}.
      *

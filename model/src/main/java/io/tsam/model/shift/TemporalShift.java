@@ -4,21 +4,28 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import io.tsam.config.ShiftStyle;
 
 /**
  * The temporal shift of TSM (Lin, Gan and Han, "TSM: Temporal Shift Module for Efficient Video
- * Understanding", ICCV 2019) with the shift depth and audio pass-through of the TSAM technical
- * report, as one gather over a zero-padded time axis.
+ * Understanding", ICCV 2019) with the shift depth and audio pass-through of TSAM, as one gather.
  *
  * <p>This class is the single owner of the shift's index table: the DJL forward pass here and the
  * exporter's ONNX {@code Gather} both use {@link #table}, so the two cannot drift apart.
  *
- * <p>Semantics (SPEC section 1), for video activations viewed as {@code [N, T, C, H, W]}: with
- * {@code fold = C / f_div}, channels {@code [0, fold)} read from the future ({@code out[t] = x[t +
- * d]}), channels {@code [fold, 2 * fold)} from the past ({@code out[t] = x[t - d]}); each range is
- * cut into {@code k} groups of {@code fold / k} channels, the last taking the remainder, and group
- * {@code g} uses {@code d = g + 1}. Reads outside {@code [0, T)} give zeros and channels {@code [2
- * * fold, C)} pass unchanged.
+ * <p>Semantics (SPEC section 1), for video activations viewed as {@code [N, T, C, H, W]} with
+ * {@code k = shift_depth}, in two {@link ShiftStyle styles}:
+ *
+ * <ul>
+ *   <li>{@code tsam} (TSAM's {@code TempoModalShift.shift_temporal}): with {@code f = (C / f_div) /
+ *       k}, distance {@code d = 1..k} owns channels {@code [(2d-2)f, 2d f)}: the first {@code f}
+ *       read {@code x[t + d]}, the next {@code f} read {@code x[t - d]}; a read outside {@code [0,
+ *       T)} is not made and the frame keeps {@code x[t]}. Channels from {@code 2k f} on pass.
+ *   <li>{@code tsm} (TSM's {@code TemporalShift.shift}): with {@code fold = C / f_div}, channels
+ *       {@code [0, fold)} read the future, {@code [fold, 2 fold)} the past; each range is cut into
+ *       {@code k} groups of {@code fold / k}, the last taking the remainder, group {@code g} using
+ *       {@code d = g + 1}. Reads outside {@code [0, T)} give zeros.
+ * </ul>
  */
 public final class TemporalShift {
 
@@ -28,16 +35,20 @@ public final class TemporalShift {
      * Returns the source time of every output entry, row-major {@code [T][C]}.
      *
      * <p>Entry {@code t * C + c} is the time index in {@code [0, T]} that output frame {@code t},
-     * channel {@code c} reads from the time axis padded with one zero frame at index {@code T}.
+     * channel {@code c} reads from the time axis padded with one zero frame at index {@code T}. The
+     * {@code tsam} style never reads the zero frame.
      *
+     * @param style the channel layout and edge rule
      * @param segments the number of video segments {@code T}, at least 1
      * @param channels the number of channels {@code C}, at least 1
      * @param foldDiv {@code shift_temporal.f_div}, at least 2
      * @param depth {@code shift_temporal.shift_depth} {@code k}, at least 1
      * @return {@code T * C} indices in {@code [0, T]}
-     * @throws IllegalArgumentException if a parameter is out of range; the message names the field
+     * @throws IllegalArgumentException if a parameter is out of range or shifts no channel; the
+     *     message names the field
      */
-    public static int[] gatherIndices(int segments, int channels, int foldDiv, int depth) {
+    public static int[] gatherIndices(
+            ShiftStyle style, int segments, int channels, int foldDiv, int depth) {
         if (segments < 1) {
             throw new IllegalArgumentException(
                     "model.video_segments must be >= 1 for a temporal shift, got " + segments);
@@ -55,18 +66,36 @@ public final class TemporalShift {
             throw new IllegalArgumentException("shift_temporal.f_div must be >= 2, got " + foldDiv);
         }
         int fold = channels / foldDiv;
+        int group = fold / depth;
+        int shifted = style == ShiftStyle.TSAM ? group : fold;
+        if (shifted < 1) {
+            throw new IllegalArgumentException(
+                    "shift_temporal: a conv with "
+                            + channels
+                            + " input channels shifts no channel with f_div "
+                            + foldDiv
+                            + (style == ShiftStyle.TSAM ? " and shift_depth " + depth : "")
+                            + " (style "
+                            + style.jsonName()
+                            + " needs "
+                            + (style == ShiftStyle.TSAM
+                                    ? "(C / f_div) / shift_depth >= 1"
+                                    : "C / f_div >= 1")
+                            + "); lower f_div"
+                            + (style == ShiftStyle.TSAM ? " or shift_depth" : ""));
+        }
         int[] indices = new int[segments * channels];
         for (int t = 0; t < segments; t++) {
             for (int c = 0; c < channels; c++) {
-                int source;
-                if (c < fold) {
-                    source = t + distance(c, fold, depth);
-                } else if (c < 2 * fold) {
-                    source = t - distance(c - fold, fold, depth);
-                } else {
-                    source = t;
+                int offset =
+                        style == ShiftStyle.TSAM
+                                ? tsamOffset(c, group, depth)
+                                : tsmOffset(c, fold, depth);
+                int source = t + offset;
+                if (source < 0 || source >= segments) {
+                    source = style == ShiftStyle.TSAM ? t : segments;
                 }
-                indices[t * channels + c] = source < 0 || source >= segments ? segments : source;
+                indices[t * channels + c] = source;
             }
         }
         return indices;
@@ -75,6 +104,7 @@ public final class TemporalShift {
     /**
      * Returns the shift table for {@code segments} video segments and {@code channels} channels.
      *
+     * @param style the channel layout and edge rule
      * @param segments the number of video segments {@code T}, at least 1
      * @param channels the number of channels {@code C}, at least 1
      * @param foldDiv {@code shift_temporal.f_div}
@@ -82,9 +112,10 @@ public final class TemporalShift {
      * @return the table of {@link #gatherIndices}
      * @throws IllegalArgumentException if a parameter is out of range; the message names the field
      */
-    public static ShiftTable table(int segments, int channels, int foldDiv, int depth) {
+    public static ShiftTable table(
+            ShiftStyle style, int segments, int channels, int foldDiv, int depth) {
         return new ShiftTable(
-                segments, channels, gatherIndices(segments, channels, foldDiv, depth));
+                segments, channels, gatherIndices(style, segments, channels, foldDiv, depth));
     }
 
     /**
@@ -92,9 +123,9 @@ public final class TemporalShift {
      *
      * <p>{@code x} is {@code [N * (T + A), C, H, W]}, each sample laid out as its {@code T} video
      * images followed by its {@code A} audio images. The video part is padded with one zero frame
-     * and read with a single gather along the flattened {@code [(T + 1) * C]} axis using {@link
-     * ShiftTable#flatIndices()}, so gradients flow back as a scatter-add and no video segment ever
-     * reads an audio image.
+     * (only when the table reads it) and read with a single gather along the flattened {@code [(T +
+     * 1) * C]} axis using {@link ShiftTable#flatIndices()}, so gradients flow back as a scatter-add
+     * and no video segment ever reads an audio image.
      *
      * @param x the activations, {@code [N * (T + A), C, H, W]}
      * @param table the shift table for {@code T} segments and {@code C} channels
@@ -128,11 +159,18 @@ public final class TemporalShift {
         NDManager manager = x.getManager();
         NDArray grouped = x.reshape(batch, images, channels, pixels);
         NDArray video = audioSegments == 0 ? grouped : grouped.get(new NDIndex(":, :" + segments));
-        NDArray zeros =
-                manager.zeros(
-                        new Shape(batch, 1, channels, pixels), x.getDataType(), x.getDevice());
-        NDArray padded =
-                video.concat(zeros, 1).reshape(batch, (long) (segments + 1) * channels, pixels);
+        // Without reads past the clip (style tsam) the flat indices fit the unpadded axis.
+        long frames = table.readsPadding() ? segments + 1 : segments;
+        NDArray source =
+                table.readsPadding()
+                        ? video.concat(
+                                manager.zeros(
+                                        new Shape(batch, 1, channels, pixels),
+                                        x.getDataType(),
+                                        x.getDevice()),
+                                1)
+                        : video;
+        NDArray padded = source.reshape(batch, frames * channels, pixels);
         NDArray index = manager.create(table.flatIndices()).toDevice(x.getDevice(), false);
         NDArray shifted =
                 padded.get(new NDIndex(":, {}", index)).reshape(batch, segments, channels, pixels);
@@ -142,8 +180,30 @@ public final class TemporalShift {
         return shifted.reshape(shape);
     }
 
-    /** Returns the shift distance of offset {@code i} within a range of {@code fold} channels. */
-    private static int distance(int i, int fold, int depth) {
+    /** The time offset channel {@code c} reads in TSAM's interleaved layout. */
+    private static int tsamOffset(int c, int group, int depth) {
+        int distanceIndex = c / (2 * group);
+        if (distanceIndex >= depth) {
+            return 0;
+        }
+        return c % (2 * group) < group ? distanceIndex + 1 : -(distanceIndex + 1);
+    }
+
+    /** The time offset channel {@code c} reads in TSM's future-fold-then-past-fold layout. */
+    private static int tsmOffset(int c, int fold, int depth) {
+        if (c < fold) {
+            return tsmDistance(c, fold, depth);
+        }
+        if (c < 2 * fold) {
+            return -tsmDistance(c - fold, fold, depth);
+        }
+        return 0;
+    }
+
+    /**
+     * Returns the shift distance of offset {@code i} within a TSM fold of {@code fold} channels.
+     */
+    private static int tsmDistance(int i, int fold, int depth) {
         int groupSize = fold / depth;
         // With fold < k the first k - 1 groups are empty and the last one holds the whole range.
         int group = groupSize == 0 ? depth - 1 : Math.min(i / groupSize, depth - 1);

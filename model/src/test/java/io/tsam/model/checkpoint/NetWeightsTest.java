@@ -15,6 +15,7 @@ import ai.djl.ndarray.types.Shape;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import io.tsam.model.net.TsamNet;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class NetWeightsTest {
     private static final int SIZE = 32;
 
     /** Every other block shifted, so both shifted ({@code .net}) and plain convs are present. */
-    private static final ShiftConfig SHIFT = new ShiftConfig(true, 8, 1, 2, 0);
+    private static final ShiftConfig SHIFT = new ShiftConfig(true, 8, 1, 2, 0, ShiftStyle.TSM);
 
     private NDManager manager;
 

@@ -113,6 +113,42 @@ class StateDictTest {
     }
 
     @Test
+    void mapsACheckpointSavedByTsamsCode() {
+        // model_state {nn_input, nn_backbone, last_fc} flattened; the shifted conv is wrapped as
+        // conv1.layer in TSAM's code and conv1.net here; last_fc is new_fc.
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> raw = TensorFiles.read(Fixtures.file("tsam_code_tiny.pth"), scope);
+            Map<String, Shape> layout = new LinkedHashMap<>();
+            layout.put("base_model.conv1.weight", new Shape(2, 3, 1, 1));
+            layout.put("base_model.bn1.running_mean", new Shape(2));
+            layout.put("base_model.layer1.0.conv1.net.weight", new Shape(2, 2, 1, 1));
+            layout.put("new_fc.weight", new Shape(3, 2));
+            layout.put("new_fc.bias", new Shape(3));
+            StateDict mapped = StateDict.map(FILE, raw, layout);
+
+            assertEquals(StateDict.Form.TSAM, mapped.form());
+            assertEquals(
+                    new ArrayList<>(layout.keySet()), new ArrayList<>(mapped.tensors().keySet()));
+            assertSame(
+                    raw.get("nn_backbone.base_model.layer1.0.conv1.layer.weight"),
+                    mapped.tensors().get("base_model.layer1.0.conv1.net.weight"));
+            assertSame(raw.get("last_fc.bias"), mapped.tensors().get("new_fc.bias"));
+            assertEquals(
+                    List.of("nn_backbone.base_model.bn1.num_batches_tracked"), mapped.ignored());
+        }
+    }
+
+    @Test
+    void theFormFollowsTheNames() {
+        assertEquals(
+                StateDict.Form.TSAM,
+                StateDict.formOf(List.of("module.nn_backbone.base_model.conv1.weight")));
+        assertEquals(StateDict.Form.TSAM, StateDict.formOf(List.of("last_fc.weight")));
+        assertEquals(StateDict.Form.TSM, StateDict.formOf(List.of("base_model.conv1.weight")));
+        assertEquals(StateDict.Form.TORCHVISION, StateDict.formOf(List.of("conv1.weight")));
+    }
+
+    @Test
     void listsEveryMissingUnexpectedAndMisshapenNameInOneMessage() {
         try (NDManager scope = manager.newSubManager()) {
             Map<String, NDArray> raw = new LinkedHashMap<>();
@@ -157,7 +193,7 @@ class StateDictTest {
                     assertThrows(CheckpointException.class, () -> StateDict.map(FILE, raw, layout));
             String[] lines = e.getMessage().split("\n");
             assertEquals(
-                    "weights.pth: the TSM/TSAM checkpoint does not match the model: 25 missing,"
+                    "weights.pth: the TSM-layout checkpoint does not match the model: 25 missing,"
                             + " 25 unexpected, 0 with another shape",
                     lines[0]);
             assertTrue(

@@ -46,6 +46,17 @@ class TensorFilesTest {
     }
 
     @Test
+    void readsTheModelStateOfACheckpointSavedByTsamsCode() {
+        // TSAM's checkpoints nest one state dict per model part under model_state, next to a
+        // data_state holding numpy scalars and an optimizer state: the parts come back flattened.
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> tensors =
+                    TensorFiles.read(Fixtures.file("tsam_code_tiny.pth"), scope);
+            Fixtures.assertMatchesExpected("tsam_code_tiny", tensors, true);
+        }
+    }
+
+    @Test
     void readsBothByteOrders() {
         try (NDManager scope = manager.newSubManager()) {
             Fixtures.assertMatchesExpected(

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.media.io.Npy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,7 +66,7 @@ final class Fixtures {
 
     /** Returns a shift config that is on, with the given fold divisor, depth and selection. */
     static ShiftConfig shift(int fDiv, int depth, int nInsert, int mInsert) {
-        return new ShiftConfig(true, fDiv, depth, nInsert, mInsert);
+        return new ShiftConfig(true, fDiv, depth, nInsert, mInsert, ShiftStyle.TSM);
     }
 
     /** Returns the largest absolute difference between two arrays of one shape. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -102,7 +103,7 @@ class PyTorchNamesTest {
         TsamNet net =
                 TsamNet.builder()
                         .setModel(Fixtures.model(8, 0, "resnet34"))
-                        .setShift(new ShiftConfig(false, 8, 1, 1, 0))
+                        .setShift(new ShiftConfig(false, 8, 1, 1, 0, ShiftStyle.TSM))
                         .setClasses(3)
                         .build();
         assertFalse(PyTorchNames.of(net).keySet().stream().anyMatch(n -> n.contains(".net.")));

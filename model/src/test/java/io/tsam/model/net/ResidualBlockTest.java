@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import io.tsam.config.ShiftStyle;
 import io.tsam.model.shift.ShiftTable;
 import io.tsam.model.shift.TemporalShift;
 import java.io.IOException;
@@ -82,7 +83,7 @@ class ResidualBlockTest {
 
     /** Builds the fixture's block and sets every parameter from its PyTorch-named file. */
     private static ResidualBlock loaded(NDManager manager, String fixture) {
-        ShiftTable table = TemporalShift.table(SEGMENTS, IN_CHANNELS, F_DIV, DEPTH);
+        ShiftTable table = TemporalShift.table(ShiftStyle.TSM, SEGMENTS, IN_CHANNELS, F_DIV, DEPTH);
         ResidualBlock block =
                 fixture.equals("basic_block")
                         ? new BasicBlock(IN_CHANNELS, 8, 1, Optional.of(table), AUDIO)

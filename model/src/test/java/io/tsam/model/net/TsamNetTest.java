@@ -21,6 +21,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -102,7 +103,7 @@ class TsamNetTest {
 
     @Test
     void withoutShiftTheOutputIsTheHeadOfTheMeanOfPerImageFeatures() {
-        ShiftConfig tsn = new ShiftConfig(false, 8, 1, 1, 0);
+        ShiftConfig tsn = new ShiftConfig(false, 8, 1, 1, 0, ShiftStyle.TSM);
         TsamNet net = net(3, 1, tsn, 4);
         net.initialize(manager, DataType.FLOAT32, net.inputShapes(BATCH, SIZE, SIZE));
         randomiseRunningStats(net);

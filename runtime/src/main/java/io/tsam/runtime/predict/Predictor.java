@@ -1,5 +1,6 @@
 package io.tsam.runtime.predict;
 
+import io.tsam.config.ClipAverage;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
@@ -101,7 +102,8 @@ public final class Predictor {
 
     /**
      * Runs the clips of all {@code videos} as one batch and ranks each video's classes by its
-     * clips' mean softmax; the second half of {@link #predict}.
+     * clips' combined probabilities ({@code model_validation.average}); the second half of {@link
+     * #predict}.
      *
      * <p>Each prediction's inference time is the whole batch's, and its total is its own decode and
      * audio time plus the time of this call.
@@ -119,15 +121,11 @@ public final class Predictor {
         int classes = labels.size();
         List<double[]> probabilities = new ArrayList<>();
         int row = 0;
+        ClipAverage average = metadata().config().modelValidation().average();
         for (PreparedVideo video : videos) {
-            double[] mean = new double[classes];
-            for (int c = 0; c < video.clips().size(); c++, row++) {
-                double[] p = softmax(logits, row * classes, classes);
-                for (int k = 0; k < classes; k++) {
-                    mean[k] += p[k] / video.clips().size();
-                }
-            }
-            probabilities.add(mean);
+            int clipCount = video.clips().size();
+            probabilities.add(average.probabilities(logits, row * classes, clipCount, classes));
+            row += clipCount;
         }
         long callNanos = System.nanoTime() - start;
         List<Prediction> predictions = new ArrayList<>(videos.size());
@@ -209,24 +207,6 @@ public final class Predictor {
                         .reversed()
                         .thenComparingInt(LabelScore::index));
         return scores;
-    }
-
-    /** The softmax of {@code logits[offset, offset + n)}, stable for large logits. */
-    static double[] softmax(float[] logits, int offset, int n) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < n; k++) {
-            max = Math.max(max, logits[offset + k]);
-        }
-        double[] p = new double[n];
-        double sum = 0;
-        for (int k = 0; k < n; k++) {
-            p[k] = Math.exp(logits[offset + k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < n; k++) {
-            p[k] /= sum;
-        }
-        return p;
     }
 
     /** Builds a {@link Predictor}. */

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.ModelMetadata;
 import io.tsam.config.Preprocessing;
+import io.tsam.config.ShiftStyle;
 import io.tsam.media.MediaException;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.pipeline.ClipExtractor;
@@ -129,7 +133,7 @@ class PredictorTest {
         float[] logits = tsam.run(3, call.buffers());
         double[] mean = new double[8];
         for (int c = 0; c < 3; c++) {
-            double[] softmax = Predictor.softmax(logits, c * 8, 8);
+            double[] softmax = softmax(logits, c * 8, 8);
             for (int k = 0; k < 8; k++) {
                 mean[k] += softmax[k] / 3;
             }
@@ -289,8 +293,34 @@ class PredictorTest {
     }
 
     @Test
-    void softmaxIsStableForLargeLogits() {
-        double[] p = Predictor.softmax(new float[] {9, 1000f, 1000f, 0}, 1, 2);
-        assertArrayEquals(new double[] {0.5, 0.5}, p, 1e-12);
+    void filesWrittenBeforeStylesKeepTheirShiftAndClipAverage() throws OrtException {
+        // The committed test models are format version 1: computed with TSM's shift and read with
+        // the mean of the clips' probabilities, never silently as today's defaults.
+        try (OrtSession session =
+                OrtEnvironment.getEnvironment().createSession(TestModels.tsam().toString())) {
+            ModelMetadata metadata =
+                    ModelMetadata.parse(
+                            session.getMetadata().getCustomMetadata(), TestModels.tsam());
+            assertEquals(ShiftStyle.TSM, metadata.config().shiftTemporal().style());
+            assertEquals(ClipAverage.PROBS, metadata.config().modelValidation().average());
+        }
+    }
+
+    /** The softmax of logits[offset, offset + n), written out for the expected values. */
+    private static double[] softmax(float[] logits, int offset, int n) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < n; k++) {
+            max = Math.max(max, logits[offset + k]);
+        }
+        double[] p = new double[n];
+        double sum = 0;
+        for (int k = 0; k < n; k++) {
+            p[k] = Math.exp(logits[offset + k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < n; k++) {
+            p[k] /= sum;
+        }
+        return p;
     }
 }

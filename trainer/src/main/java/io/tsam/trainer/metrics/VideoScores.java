@@ -1,27 +1,31 @@
 package io.tsam.trainer.metrics;
 
+import io.tsam.config.ClipAverage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Collects clip logits and averages them per video (SPEC §2 multi-clip test): each clip's logits
- * become softmax probabilities, and a video's score is the mean of its clips' probabilities.
+ * Collects clip logits and combines them per video (SPEC §2 multi-clip test) by the model's {@link
+ * ClipAverage}: the softmax of the mean logits, or the mean of the clips' softmax.
  *
  * <p>Videos keep the order in which they were first seen. Not thread-safe.
  */
 public final class VideoScores {
     private final int classes;
-    private final Map<String, Sum> videos = new LinkedHashMap<>();
+    private final ClipAverage average;
+    private final Map<String, Clips> videos = new LinkedHashMap<>();
 
-    /** Scores over {@code classes} classes, >= 1. */
-    public VideoScores(int classes) {
+    /** Scores over {@code classes} classes, >= 1, combining clips by {@code average}. */
+    public VideoScores(int classes, ClipAverage average) {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be >= 1, got " + classes);
         }
         this.classes = classes;
+        this.average = Objects.requireNonNull(average, "average");
     }
 
     /**
@@ -67,13 +71,12 @@ public final class VideoScores {
             throw new IllegalArgumentException(
                     "label " + label + " of video '" + id + "' is outside [0, " + classes + ")");
         }
-        Sum sum = videos.computeIfAbsent(id, key -> new Sum(label, new double[classes]));
-        if (sum.label != label) {
+        Clips clips = videos.computeIfAbsent(id, key -> new Clips(label, new ArrayList<>()));
+        if (clips.label != label) {
             throw new IllegalArgumentException(
-                    "video '" + id + "' has label " + label + " but had label " + sum.label);
+                    "video '" + id + "' has label " + label + " but had label " + clips.label);
         }
-        addSoftmax(logits, offset, sum.probabilities);
-        sum.clips++;
+        clips.logits.add(Arrays.copyOfRange(logits, offset, offset + classes));
     }
 
     /** The number of videos seen. */
@@ -86,16 +89,22 @@ public final class VideoScores {
         return classes;
     }
 
-    /** Each video's mean probabilities, in first-seen order. */
+    /** Each video's combined probabilities, in first-seen order. */
     public List<VideoScore> videos() {
         List<VideoScore> out = new ArrayList<>(videos.size());
         videos.forEach(
-                (id, sum) -> {
-                    float[] mean = new float[classes];
-                    for (int c = 0; c < classes; c++) {
-                        mean[c] = (float) (sum.probabilities[c] / sum.clips);
+                (id, clips) -> {
+                    float[] flat = new float[clips.logits.size() * classes];
+                    for (int i = 0; i < clips.logits.size(); i++) {
+                        System.arraycopy(clips.logits.get(i), 0, flat, i * classes, classes);
                     }
-                    out.add(new VideoScore(id, sum.label, sum.clips, mean));
+                    double[] combined =
+                            average.probabilities(flat, 0, clips.logits.size(), classes);
+                    float[] probabilities = new float[classes];
+                    for (int c = 0; c < classes; c++) {
+                        probabilities[c] = (float) combined[c];
+                    }
+                    out.add(new VideoScore(id, clips.label, clips.logits.size(), probabilities));
                 });
         return out;
     }
@@ -116,31 +125,6 @@ public final class VideoScores {
         return ClassificationMetrics.of(flat, classes, labels);
     }
 
-    private void addSoftmax(float[] logits, int offset, double[] into) {
-        // Shifting by the maximum keeps exp() finite for any logits.
-        double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, logits[offset + c]);
-        }
-        double[] e = new double[classes];
-        double total = 0;
-        for (int c = 0; c < classes; c++) {
-            e[c] = Math.exp(logits[offset + c] - max);
-            total += e[c];
-        }
-        for (int c = 0; c < classes; c++) {
-            into[c] += e[c] / total;
-        }
-    }
-
-    private static final class Sum {
-        final int label;
-        final double[] probabilities;
-        int clips;
-
-        Sum(int label, double[] probabilities) {
-            this.label = label;
-            this.probabilities = probabilities;
-        }
-    }
+    /** One video's label and the logits of its clips so far. */
+    private record Clips(int label, List<float[]> logits) {}
 }

@@ -100,6 +100,7 @@ public final class CheckpointValidation {
                             dataset,
                             batchSize,
                             Math.max(1, config.trainingParam().numWorkers()),
+                            config.modelValidation().average(),
                             listener,
                             "validate");
         }

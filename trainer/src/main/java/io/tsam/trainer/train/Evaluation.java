@@ -3,6 +3,7 @@ package io.tsam.trainer.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import io.tsam.config.ClipAverage;
 import io.tsam.model.net.TsamNet;
 import io.tsam.trainer.data.Batch;
 import io.tsam.trainer.data.BatchLoader;
@@ -28,6 +29,7 @@ public record Evaluation(VideoScores scores, ClassificationMetrics metrics) {
      * Scores {@code net} on {@code dataset} (a validation dataset).
      *
      * @param manager where the per-batch arrays live (each batch in its own sub-manager)
+     * @param average how a video's clips combine ({@code model_validation.average})
      * @param task the name the listener shows for this pass
      */
     public static Evaluation run(
@@ -37,9 +39,10 @@ public record Evaluation(VideoScores scores, ClassificationMetrics metrics) {
             ClipDataset dataset,
             int batchSize,
             int workers,
+            ClipAverage average,
             TrainingListener listener,
             String task) {
-        VideoScores scores = new VideoScores(net.classes());
+        VideoScores scores = new VideoScores(net.classes(), average);
         double lossSum = 0;
         int clips = 0;
         listener.passStarted(task, dataset.size());

@@ -170,6 +170,7 @@ public final class TrainingRun {
                                                 valSet,
                                                 batchSize,
                                                 workers,
+                                                config.modelValidation().average(),
                                                 listener,
                                                 "validate " + (epoch + 1)));
                     }
@@ -372,7 +373,7 @@ public final class TrainingRun {
             }
             removeTemporaryFiles(folder.dir());
             removeTemporaryFiles(folder.checkpoints());
-            TsamConfig saved = TsamConfig.load(folder.modelConfig());
+            TsamConfig saved = TsamConfig.loadStored(folder.modelConfig());
             if (!saved.model().equals(config.model())
                     || !saved.shiftTemporal().equals(config.shiftTemporal())
                     || !saved.dataAugmentation().equals(config.dataAugmentation())) {

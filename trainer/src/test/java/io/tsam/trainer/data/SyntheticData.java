@@ -1,6 +1,7 @@
 package io.tsam.trainer.data;
 
 import io.tsam.config.AugmentationConfig;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ResizeMode;
@@ -44,7 +45,7 @@ final class SyntheticData {
                 .withDataAugmentation(new AugmentationConfig(SCALE, CROP, ResizeMode.SQUARE, true))
                 .withTrainingParam(
                         new TrainingConfig(1, 3, 1, SEED, 0.0, OptionalDouble.empty(), 1))
-                .withModelValidation(new ValidationConfig(numClips));
+                .withModelValidation(new ValidationConfig(numClips, ClipAverage.PROBS));
     }
 
     static VideoList training(DataConfig data) {

@@ -3,13 +3,14 @@ package io.tsam.trainer.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.tsam.config.ClipAverage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VideoScoresTest {
     @Test
     void averagesClipProbabilitiesPerVideo() {
-        VideoScores scores = new VideoScores(2);
+        VideoScores scores = new VideoScores(2, ClipAverage.PROBS);
         // Video a: clip logits (0, ln 3) -> (1/4, 3/4); (ln 3, 0) -> (3/4, 1/4): mean (1/2, 1/2).
         // Video b: clip (0, 0) -> (1/2, 1/2), then clip (ln 9, 0) -> (9/10, 1/10).
         float ln3 = (float) Math.log(3);
@@ -42,7 +43,7 @@ class VideoScoresTest {
     void averagingProbabilitiesIsNotAveragingLogits() {
         // One clip (10, 0) and four clips (0, 1): the mean logits (2, 0.8) favour class 0, the
         // mean probabilities favour class 1 (p1 = (sigmoid(-10) + 4 sigmoid(1)) / 5 = 0.585).
-        VideoScores scores = new VideoScores(2);
+        VideoScores scores = new VideoScores(2, ClipAverage.PROBS);
         scores.addClip("v", 0, new float[] {10, 0}, 0);
         for (int i = 0; i < 4; i++) {
             scores.addClip("v", 0, new float[] {0, 1}, 0);
@@ -56,7 +57,7 @@ class VideoScoresTest {
 
     @Test
     void softmaxStaysFiniteForHugeLogits() {
-        VideoScores scores = new VideoScores(3);
+        VideoScores scores = new VideoScores(3, ClipAverage.PROBS);
         scores.addClip("v", 2, new float[] {1e30f, -1e30f, 1e30f}, 0);
         float[] p = scores.videos().get(0).probabilities();
         assertEquals(0.5, p[0], 1e-6);
@@ -66,7 +67,7 @@ class VideoScoresTest {
 
     @Test
     void rejectsInconsistentInput() {
-        VideoScores scores = new VideoScores(2);
+        VideoScores scores = new VideoScores(2, ClipAverage.PROBS);
         scores.addClip("v", 1, new float[] {0, 0}, 0);
         assertThrows(
                 IllegalArgumentException.class,
@@ -77,6 +78,8 @@ class VideoScoresTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> scores.add(List.of("x"), new int[] {0}, new float[] {0, 0, 0}));
-        assertThrows(IllegalArgumentException.class, () -> new VideoScores(2).metrics());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new VideoScores(2, ClipAverage.PROBS).metrics());
     }
 }

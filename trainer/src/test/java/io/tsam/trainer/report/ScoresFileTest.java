@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.LabelNames;
 import io.tsam.trainer.metrics.VideoScore;
 import io.tsam.trainer.metrics.VideoScores;
@@ -20,7 +21,7 @@ class ScoresFileTest {
 
     @Test
     void writesParsableScores() throws IOException {
-        VideoScores scores = new VideoScores(3);
+        VideoScores scores = new VideoScores(3, ClipAverage.PROBS);
         scores.add(
                 List.of("v/1", "v/1", "v\"2"),
                 new int[] {2, 2, 0},

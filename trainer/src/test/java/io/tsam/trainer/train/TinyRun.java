@@ -1,6 +1,7 @@
 package io.tsam.trainer.train;
 
 import io.tsam.config.AugmentationConfig;
+import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
 import io.tsam.config.LrScheduler;
 import io.tsam.config.ModelConfig;
@@ -8,6 +9,7 @@ import io.tsam.config.OptimizerConfig;
 import io.tsam.config.OptimizerType;
 import io.tsam.config.ResizeMode;
 import io.tsam.config.ShiftConfig;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TrainingConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.config.ValidationConfig;
@@ -37,7 +39,7 @@ public final class TinyRun {
     public static TsamConfig config(int epochs, Path results) {
         return TsamConfig.defaults()
                 .withModel(new ModelConfig(3, 1, "resnet18", 0.0, Optional.empty()))
-                .withShiftTemporal(new ShiftConfig(true, 4, 2, 1, 0))
+                .withShiftTemporal(new ShiftConfig(true, 4, 2, 1, 0, ShiftStyle.TSAM))
                 .withDataAugmentation(new AugmentationConfig(32, 28, ResizeMode.SQUARE, true))
                 .withTrainingParam(
                         new TrainingConfig(epochs, 4, 1, 3, 0.1, OptionalDouble.of(20), 1))
@@ -52,7 +54,7 @@ public final class TinyRun {
                                 0.1,
                                 0,
                                 0.0))
-                .withModelValidation(new ValidationConfig(2))
+                .withModelValidation(new ValidationConfig(2, ClipAverage.PROBS))
                 .withResultsFolder(results.toString());
     }
 }

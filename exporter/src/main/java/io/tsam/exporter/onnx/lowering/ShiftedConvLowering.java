@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The temporal shift of a {@link ShiftedConv} as one gather with constant indices, then the wrapped
- * conv: {@code Reshape -> Pad -> Gather -> Reshape}, nothing else (SPEC §5).
+ * conv: {@code Reshape -> Pad -> Gather -> Reshape}, nothing else (SPEC §5); without the {@code
+ * Pad} when the table never reads past the clip (style {@code tsam}).
  *
  * <p>For activations {@code [N * S, C, h, w]} with {@code S = T + A}: reshape to {@code [N, S * C,
  * h, w]} (time and channel flattened, as the table's {@code [T][C]} rows are), pad {@code C} zero
@@ -34,11 +35,14 @@ final class ShiftedConvLowering implements UnaryLowering<ShiftedConv> {
         long channels = table.channels();
         long[] indices = gatherIndices(table, block.audioSegments());
         OnnxRef grouped = reshape(context, input, -1, indices.length, 0, 0);
-        long[] pads = {0, 0, 0, 0, 0, channels, 0, 0};
-        OnnxRef padded =
-                context.node(
-                        OnnxOp.PAD,
-                        List.of(grouped, context.longTensor("pads", pads, pads.length)));
+        OnnxRef padded = grouped;
+        if (table.readsPadding()) {
+            long[] pads = {0, 0, 0, 0, 0, channels, 0, 0};
+            padded =
+                    context.node(
+                            OnnxOp.PAD,
+                            List.of(grouped, context.longTensor("pads", pads, pads.length)));
+        }
         OnnxRef shifted =
                 context.node(
                         OnnxOp.GATHER,

@@ -2,6 +2,7 @@ package io.tsam.exporter.onnx.lowering;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.tsam.config.ShiftStyle;
 import io.tsam.model.shift.ShiftTable;
 import io.tsam.model.shift.TemporalShift;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ShiftedConvLoweringTest {
 
     // T=2, C=2, f_div=2, k=1: channel 0 reads t+1, channel 1 reads t-1; the zero frame is time 2.
-    private static final ShiftTable TABLE = TemporalShift.table(2, 2, 2, 1);
+    private static final ShiftTable TABLE = TemporalShift.table(ShiftStyle.TSM, 2, 2, 2, 1);
 
     @Test
     void withoutAudioTheIndicesAreTheTablesOwn() {
