@@ -56,7 +56,7 @@ public final class TinyTsamModels {
     private static TsamConfig config(int t, int a, int scale, int crop, ResizeMode mode) {
         return TsamConfig.defaults()
                 .withModel(new ModelConfig(t, a, "resnet18", 0.5, Optional.empty()))
-                .withDataAugmentation(new AugmentationConfig(scale, crop, mode, true));
+                .withDataAugmentation(AugmentationConfig.imagenet(scale, crop, mode, true));
     }
 
     private static void write(Path file, TsamConfig config) throws Exception {

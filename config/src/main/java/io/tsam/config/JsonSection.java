@@ -206,6 +206,54 @@ final class JsonSection {
         return List.copyOf(result);
     }
 
+    List<Double> numbers(String key, List<Double> defaultValue) {
+        JsonNode value = get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (!value.isArray()) {
+            throw typeError(key, "expected an array of numbers", value);
+        }
+        List<Double> result = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            result.add(toNumber(key + "[" + i + "]", value.get(i)));
+        }
+        return List.copyOf(result);
+    }
+
+    /** Like {@link #numbers}, where JSON {@code null} means the empty list. */
+    List<Double> nullableNumbers(String key, List<Double> defaultValue) {
+        JsonNode value = node.get(key);
+        if (value != null && value.isNull()) {
+            get(key);
+            return List.of();
+        }
+        return numbers(key, defaultValue);
+    }
+
+    /** The nested object under {@code key} if there is one, without making the key known. */
+    JsonSection peek(String key) {
+        JsonNode value = node.get(key);
+        return value instanceof ObjectNode object
+                ? new JsonSection(file, baseDir, qualify(key), object)
+                : null;
+    }
+
+    /** Accepts every key of this object: a section whose settings change nothing here. */
+    void ignoreRest() {
+        node.fieldNames().forEachRemaining(this::get);
+    }
+
+    /** Whether the object holds {@code key}; asking does not make the key known. */
+    boolean has(String key) {
+        return node.has(key);
+    }
+
+    /** The dotted path of {@code key} in this object, for messages. */
+    String pathOf(String key) {
+        return qualify(key);
+    }
+
     /** Rejects the first key of this object that no reader asked for. */
     void finish() {
         Iterator<String> names = node.fieldNames();

@@ -16,6 +16,9 @@ import java.util.Objects;
  * @param lrSteps {@code lr_steps}: epochs at which the step schedule decays the rate, strictly
  *     increasing, each >= 1
  * @param lrDecay {@code lr_decay}: the step schedule's factor, in (0, 1]
+ * @param lrFactors {@code lr_factors}: when not empty, the step schedule's rate after step {@code
+ *     i} is {@code lr * lr_factors[i]} instead of {@code lr * lr_decay^(i+1)} (TSAM's {@code
+ *     lr_decay} pairs); one positive factor per step
  * @param warmupEpochs {@code warmup_epochs}: epochs of linear warm-up before the schedule, >= 0
  * @param minLr {@code min_lr}: the cosine schedule's final rate, in [0, lr]
  */
@@ -27,6 +30,7 @@ public record OptimizerConfig(
         LrScheduler lrScheduler,
         List<Integer> lrSteps,
         double lrDecay,
+        List<Double> lrFactors,
         int warmupEpochs,
         double minLr) {
     static final String SECTION = "optimizer_param";
@@ -35,6 +39,7 @@ public record OptimizerConfig(
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(lrScheduler, "lrScheduler");
         lrSteps = List.copyOf(lrSteps);
+        lrFactors = List.copyOf(lrFactors);
         Check.positive(SECTION + ".lr", lr);
         Check.inRange(SECTION + ".momentum", momentum, 0, 1, false);
         Check.nonNegative(SECTION + ".weight_decay", weightDecay);
@@ -49,6 +54,16 @@ public record OptimizerConfig(
             }
         }
         Check.inRangeOpenLow(SECTION + ".lr_decay", lrDecay, 0, 1);
+        if (!lrFactors.isEmpty() && lrFactors.size() != lrSteps.size()) {
+            throw ConfigException.invalidValue(
+                    null,
+                    SECTION + ".lr_factors",
+                    "expected one factor per lr_steps entry (" + lrSteps.size() + ")",
+                    lrFactors);
+        }
+        for (int i = 0; i < lrFactors.size(); i++) {
+            Check.positive(SECTION + ".lr_factors[" + i + "]", lrFactors.get(i));
+        }
         Check.atLeast(SECTION + ".warmup_epochs", warmupEpochs, 0);
         Check.nonNegative(SECTION + ".min_lr", minLr);
         if (minLr > lr) {
@@ -60,7 +75,24 @@ public record OptimizerConfig(
     /** The defaults: SGD, lr 0.01, momentum 0.9, decay 5e-4, steps at 10 and 20 by 0.1. */
     public static OptimizerConfig defaults() {
         return new OptimizerConfig(
-                OptimizerType.SGD, 0.01, 0.9, 5e-4, LrScheduler.STEP, List.of(10, 20), 0.1, 0, 0.0);
+                OptimizerType.SGD,
+                0.01,
+                0.9,
+                5e-4,
+                LrScheduler.STEP,
+                List.of(10, 20),
+                0.1,
+                List.of(),
+                0,
+                0.0);
+    }
+
+    /** The factor of {@code lr} once {@code steps} of the step schedule's epochs have passed. */
+    public double factorAfter(int steps) {
+        if (steps == 0) {
+            return 1.0;
+        }
+        return lrFactors.isEmpty() ? Math.pow(lrDecay, steps) : lrFactors.get(steps - 1);
     }
 
     static OptimizerConfig read(JsonSection s) {
@@ -82,6 +114,7 @@ public record OptimizerConfig(
                                 LrScheduler::jsonName),
                         s.integers("lr_steps", d.lrSteps()),
                         s.number("lr_decay", d.lrDecay()),
+                        s.numbers("lr_factors", d.lrFactors()),
                         s.integer("warmup_epochs", d.warmupEpochs()),
                         s.number("min_lr", d.minLr()));
         s.finish();
@@ -98,6 +131,8 @@ public record OptimizerConfig(
         ArrayNode steps = node.putArray("lr_steps");
         lrSteps.forEach(steps::add);
         node.set("lr_decay", ConfigJson.number(lrDecay));
+        ArrayNode factors = node.putArray("lr_factors");
+        lrFactors.forEach(f -> factors.add(ConfigJson.number(f)));
         node.put("warmup_epochs", warmupEpochs);
         node.set("min_lr", ConfigJson.number(minLr));
         return node;

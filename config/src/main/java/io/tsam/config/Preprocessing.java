@@ -19,11 +19,15 @@ import java.util.Set;
  * ModelMetadata#PREPROCESSING_KEY}: everything a runtime must compute to build the model's inputs
  * from a video.
  *
- * <p>The JSON object has the keys {@code video_segments}, {@code audio_segments}, {@code
- * scale_size}, {@code crop_size}, {@code resize_mode}, {@code mean}, {@code std} and {@code audio}
- * ({@code sample_rate}, {@code windows_ms}, {@code n_mels}, {@code f_min}, {@code f_max}, {@code
- * log_offset}); all are required and no other key is allowed.
+ * <p>The JSON object has the keys {@code profile}, {@code video_segments}, {@code audio_segments},
+ * {@code scale_size}, {@code crop_size}, {@code resize_mode}, {@code mean}, {@code std} and {@code
+ * audio} ({@code sample_rate}, {@code windows_ms}, {@code n_mels}, {@code f_min}, {@code f_max},
+ * {@code log_offset}, {@code n_fft}, {@code standardise}); no other key is allowed. {@code
+ * profile}, {@code n_fft} and {@code standardise} postdate the first files, which lack them and
+ * were computed with {@code imagenet}, power-of-two FFTs and standardised images; every other key
+ * is required.
  *
+ * @param profile which preprocessing: TSAM's code or the ImageNet practice
  * @param videoSegments {@code T}, frames sampled per clip
  * @param audioSegments 1 when the model has the spectrogram image, else 0
  * @param scaleSize frames are first resized to this (square side or shorter side)
@@ -34,6 +38,7 @@ import java.util.Set;
  * @param audio how the audio image is computed
  */
 public record Preprocessing(
+        InputProfile profile,
         int videoSegments,
         int audioSegments,
         int scaleSize,
@@ -47,6 +52,7 @@ public record Preprocessing(
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Set<String> KEYS =
             Set.of(
+                    "profile",
                     "video_segments",
                     "audio_segments",
                     "scale_size",
@@ -56,9 +62,18 @@ public record Preprocessing(
                     "std",
                     "audio");
     private static final Set<String> AUDIO_KEYS =
-            Set.of("sample_rate", "windows_ms", "n_mels", "f_min", "f_max", "log_offset");
+            Set.of(
+                    "sample_rate",
+                    "windows_ms",
+                    "n_mels",
+                    "f_min",
+                    "f_max",
+                    "log_offset",
+                    "n_fft",
+                    "standardise");
 
     public Preprocessing {
+        Objects.requireNonNull(profile, "profile");
         Objects.requireNonNull(resizeMode, "resizeMode");
         Objects.requireNonNull(audio, "audio");
         mean = List.copyOf(mean);
@@ -80,6 +95,7 @@ public record Preprocessing(
             TsamConfig config, List<Float> mean, List<Float> std, AudioFeatures audio) {
         AugmentationConfig augmentation = config.dataAugmentation();
         return new Preprocessing(
+                augmentation.profile(),
                 config.model().videoSegments(),
                 config.model().audioSegments(),
                 augmentation.scaleSize(),
@@ -93,12 +109,14 @@ public record Preprocessing(
     /**
      * The audio-image parameters (SPEC §2).
      *
-     * @param sampleRate Hz the track is resampled to
+     * @param sampleRate Hz the track is resampled to; 0 for the track's own rate
      * @param windows one window per image channel, in channel order
      * @param melBands mel bands per spectrogram
      * @param minHz lowest mel frequency (HTK scale)
-     * @param maxHz highest mel frequency (HTK scale)
+     * @param maxHz highest mel frequency (HTK scale); 0 for half the sample rate
      * @param logOffset added before the natural log
+     * @param fftSize the FFT size; 0 for the next power of two at or above each window
+     * @param standardised whether each spectrogram is brought to zero mean and unit variance
      */
     public record AudioFeatures(
             int sampleRate,
@@ -106,7 +124,9 @@ public record Preprocessing(
             int melBands,
             double minHz,
             double maxHz,
-            double logOffset) {
+            double logOffset,
+            int fftSize,
+            boolean standardised) {
         public AudioFeatures {
             windows = List.copyOf(windows);
         }
@@ -128,6 +148,7 @@ public record Preprocessing(
     public List<String> disagreementsWith(TsamConfig config) {
         Preprocessing expected = of(config, mean, std, audio);
         List<String> problems = new ArrayList<>();
+        compare(problems, "profile", profile.jsonName(), expected.profile.jsonName());
         compare(problems, "video_segments", videoSegments, expected.videoSegments);
         compare(problems, "audio_segments", audioSegments, expected.audioSegments);
         compare(problems, "scale_size", scaleSize, expected.scaleSize);
@@ -139,6 +160,7 @@ public record Preprocessing(
     /** Compact JSON with the keys in the order of the class javadoc. */
     public String toJson() {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("profile", profile.jsonName());
         root.put("video_segments", videoSegments);
         root.put("audio_segments", audioSegments);
         root.put("scale_size", scaleSize);
@@ -158,6 +180,8 @@ public record Preprocessing(
         features.put("f_min", audio.minHz());
         features.put("f_max", audio.maxHz());
         features.put("log_offset", audio.logOffset());
+        features.put("n_fft", audio.fftSize());
+        features.put("standardise", audio.standardised());
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {
@@ -200,8 +224,14 @@ public record Preprocessing(
                         integer(features, "n_mels", at + ".audio", file),
                         number(features, "f_min", at + ".audio", file),
                         number(features, "f_max", at + ".audio", file),
-                        number(features, "log_offset", at + ".audio", file));
+                        number(features, "log_offset", at + ".audio", file),
+                        features.has("n_fft") ? integer(features, "n_fft", at + ".audio", file) : 0,
+                        !features.has("standardise")
+                                || bool(features, "standardise", at + ".audio", file));
         return new Preprocessing(
+                node.has("profile")
+                        ? profile(node.get("profile"), at, file)
+                        : InputProfile.IMAGENET,
                 integer(node, "video_segments", at, file),
                 integer(node, "audio_segments", at, file),
                 integer(node, "scale_size", at, file),
@@ -285,6 +315,25 @@ public record Preprocessing(
             result.add((float) v);
         }
         return result;
+    }
+
+    private static boolean bool(ObjectNode node, String key, String at, Path file) {
+        JsonNode value = required(node, key, at, file);
+        if (!value.isBoolean()) {
+            throw ConfigException.invalidValue(
+                    file, at + "." + key, "expected true or false", value);
+        }
+        return value.booleanValue();
+    }
+
+    private static InputProfile profile(JsonNode value, String at, Path file) {
+        for (InputProfile profile : InputProfile.values()) {
+            if (value.isTextual() && profile.jsonName().equals(value.textValue())) {
+                return profile;
+            }
+        }
+        throw ConfigException.invalidValue(
+                file, at + ".profile", "expected \"tsam\" or \"imagenet\"", value);
     }
 
     private static ResizeMode resizeMode(JsonNode value, String at, Path file) {

@@ -76,8 +76,9 @@ public record TsamConfig(
      * Reads a model file that this toolchain stored with a result (a checkpoint sidecar, an ONNX
      * file's metadata, a run folder's copy). Such a copy holds every key that existed when it was
      * written, so a key it lacks postdates it, and takes the value the file was computed with, not
-     * today's default: {@code shift_temporal.style} {@code "tsm"} and {@code
-     * model_validation.average} {@code "probs"}.
+     * today's default: {@code shift_temporal.style} {@code "tsm"}, {@code
+     * data_augmentation.profile} {@code "imagenet"} and {@code model_validation.average} {@code
+     * "probs"}.
      *
      * @param nameForMessages the file name errors start with, or null for none
      * @throws ConfigException if the text is not JSON or not a valid config
@@ -87,6 +88,11 @@ public record TsamConfig(
         if (tree instanceof ObjectNode root) {
             fillMissing(
                     root, ShiftConfig.SECTION, ShiftConfig.STYLE_KEY, ShiftStyle.TSM.jsonName());
+            fillMissing(
+                    root,
+                    AugmentationConfig.SECTION,
+                    AugmentationConfig.PROFILE_KEY,
+                    InputProfile.IMAGENET.jsonName());
             fillMissing(
                     root,
                     ValidationConfig.SECTION,
@@ -157,6 +163,9 @@ public record TsamConfig(
     private static TsamConfig parse(String json, Path file, Path baseDir) {
         try {
             JsonSection root = JsonSection.root(json, file, baseDir);
+            if (TsamCodeLayout.recognises(root)) {
+                return TsamCodeLayout.read(root);
+            }
             TsamConfig defaults = defaults();
             AugmentationConfig augmentation =
                     AugmentationConfig.read(root.section(AugmentationConfig.SECTION));

@@ -26,7 +26,9 @@ class ModelMetadataTest {
                     128,
                     0,
                     8000,
-                    1e-6);
+                    1e-6,
+                    0,
+                    true);
 
     static final List<Float> MEAN = List.of(0.485f, 0.456f, 0.406f);
     static final List<Float> STD = List.of(0.229f, 0.224f, 0.225f);
@@ -34,7 +36,8 @@ class ModelMetadataTest {
     private static TsamConfig config() {
         return TsamConfig.defaults()
                 .withModel(new ModelConfig(3, 1, "resnet18", 0.5, Optional.empty()))
-                .withDataAugmentation(new AugmentationConfig(40, 32, ResizeMode.SHORT_SIDE, true));
+                .withDataAugmentation(
+                        AugmentationConfig.imagenet(40, 32, ResizeMode.SHORT_SIDE, true));
     }
 
     private static ModelMetadata metadata() {
@@ -73,13 +76,19 @@ class ModelMetadataTest {
     void preprocessingJsonHasEveryParameter() {
         String json = Preprocessing.of(config(), MEAN, STD, AUDIO).toJson();
 
-        assertEquals(
+        String version1 =
                 "{\"video_segments\":3,\"audio_segments\":1,\"scale_size\":40,\"crop_size\":32,"
                         + "\"resize_mode\":\"short_side\",\"mean\":[0.485,0.456,0.406],"
                         + "\"std\":[0.229,0.224,0.225],\"audio\":{\"sample_rate\":16000,"
                         + "\"windows_ms\":[[25.0,10.0],[50.0,25.0],[100.0,50.0]],\"n_mels\":128,"
-                        + "\"f_min\":0.0,\"f_max\":8000.0,\"log_offset\":1.0E-6}}",
+                        + "\"f_min\":0.0,\"f_max\":8000.0,\"log_offset\":1.0E-6}}";
+        assertEquals(
+                "{\"profile\":\"imagenet\","
+                        + version1.substring(1, version1.length() - 2)
+                        + ",\"n_fft\":0,\"standardise\":true}}",
                 json);
+        // A file written before profiles existed was computed with the ImageNet practice.
+        assertEquals(Preprocessing.parse(json, FILE), Preprocessing.parse(version1, FILE));
         Preprocessing back = Preprocessing.parse(json, FILE);
         assertEquals(Preprocessing.of(config(), MEAN, STD, AUDIO), back);
         assertEquals(0.485f, back.mean().get(0));

@@ -105,10 +105,23 @@ class TsamConfigTest {
                 """
                 {
                   "data_augmentation": {
+                    "profile": "tsam",
                     "scale_size": 256,
                     "crop_size": 224,
                     "resize_mode": "square",
-                    "flip": true
+                    "flip": true,
+                    "scales": [1.0, 0.875, 0.75, 0.66],
+                    "color_jitter": false,
+                    "random_grayscale": 0.0,
+                    "gaussian_blur": false,
+                    "audio_image": {
+                      "n_mels": 128,
+                      "window_ms": [25.0, 50.0, 100.0],
+                      "hop_ms": [10.0, 25.0, 50.0],
+                      "eps": 1.0E-6
+                    },
+                    "random_shift_waveform": null,
+                    "fps": 10.0
                   },
                   "model": {
                     "video_segments": 8,
@@ -142,6 +155,7 @@ class TsamConfigTest {
                     "lr_scheduler": "step",
                     "lr_steps": [10, 20],
                     "lr_decay": 0.1,
+                    "lr_factors": [],
                     "warmup_epochs": 0,
                     "min_lr": 0.0
                   },
@@ -159,7 +173,7 @@ class TsamConfigTest {
         TsamConfig config =
                 TsamConfig.defaults()
                         .withDataAugmentation(
-                                new AugmentationConfig(160, 160, ResizeMode.SHORT_SIDE, false))
+                                AugmentationConfig.imagenet(160, 160, ResizeMode.SHORT_SIDE, false))
                         .withModel(
                                 new ModelConfig(
                                         4,
@@ -180,6 +194,7 @@ class TsamConfigTest {
                                         LrScheduler.COSINE,
                                         List.of(),
                                         1.0,
+                                        List.of(),
                                         2,
                                         1e-7))
                         .withModelValidation(new ValidationConfig(10, ClipAverage.PROBS))
@@ -213,9 +228,11 @@ class TsamConfigTest {
     void exampleConfigHoldsTheSyntheticDatasetSettings() {
         TsamConfig config = TsamConfig.load(Path.of("example_config.json"));
 
-        assertEquals(
-                new AugmentationConfig(128, 112, ResizeMode.SQUARE, false),
-                config.dataAugmentation());
+        AugmentationConfig augmentation = config.dataAugmentation();
+        assertEquals(InputProfile.TSAM, augmentation.profile(), "no profile key: TSAM's");
+        assertEquals(128, augmentation.scaleSize());
+        assertEquals(112, augmentation.cropSize());
+        assertEquals(false, augmentation.flip());
         assertEquals(new ModelConfig(8, 1, "resnet18", 0.5, Optional.empty()), config.model());
         assertEquals(new ShiftConfig(true, 8, 2, 1, 0, ShiftStyle.TSAM), config.shiftTemporal());
         assertEquals(12, config.trainingParam().epochs());
@@ -255,7 +272,7 @@ class TsamConfigTest {
         assertEquals(
                 "cfg.json: unknown key 'optimizer_param.learning_rate' (valid keys in"
                         + " 'optimizer_param': optimizer, lr, momentum, weight_decay, lr_scheduler,"
-                        + " lr_steps, lr_decay, warmup_epochs, min_lr)",
+                        + " lr_steps, lr_decay, lr_factors, warmup_epochs, min_lr)",
                 parseError("{\"optimizer_param\": {\"learning_rate\": 0.1}}").getMessage());
         assertEquals(
                 "training_param.Batch_Size",

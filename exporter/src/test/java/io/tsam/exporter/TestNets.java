@@ -29,7 +29,8 @@ public final class TestNets {
                 .withModel(
                         new ModelConfig(videoSegments, audioSegments, arch, 0.5, Optional.empty()))
                 .withShiftTemporal(shift)
-                .withDataAugmentation(new AugmentationConfig(crop, crop, ResizeMode.SQUARE, true));
+                .withDataAugmentation(
+                        AugmentationConfig.imagenet(crop, crop, ResizeMode.SQUARE, true));
     }
 
     /**

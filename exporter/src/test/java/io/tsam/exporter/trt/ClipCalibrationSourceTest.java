@@ -31,9 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ClipCalibrationSourceTest {
 
     private static final MediaConfig WITH_AUDIO =
-            new MediaConfig(3, true, 32, 32, ResizeMode.SQUARE, false);
+            MediaConfig.imagenet(3, true, 32, 32, ResizeMode.SQUARE, false);
     private static final MediaConfig VIDEO_ONLY =
-            new MediaConfig(3, false, 32, 32, ResizeMode.SQUARE, false);
+            MediaConfig.imagenet(3, false, 32, 32, ResizeMode.SQUARE, false);
     private static final List<String> READABLE = List.of("a", "b", "c", "d");
 
     @TempDir static Path dir;

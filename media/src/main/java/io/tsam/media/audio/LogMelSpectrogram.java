@@ -3,16 +3,17 @@ package io.tsam.media.audio;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
- * Log-mel spectrogram: {@code ln(mel + 1e-6)} of a power spectrogram with centred, reflect-padded
- * Hann-windowed frames.
+ * Log-mel spectrogram: {@code ln(mel + offset)} (1e-6 by default) of a power spectrogram with
+ * centred, reflect-padded Hann-windowed frames.
  *
  * <p>Up to the log this is {@code torchaudio.transforms.MelSpectrogram(sample_rate, n_fft,
  * win_length, hop_length, f_min, f_max, n_mels, mel_scale="htk", norm=None, center=True,
- * pad_mode="reflect", power=2.0)} with {@code n_fft} the next power of two at or above the window:
- * the periodic Hann window of {@code win_length} samples sits in the middle of the {@code n_fft}
- * frame (left offset {@code (n_fft - win_length) / 2}, as {@code torch.stft} pads it), the signal
- * is reflect-padded by {@code n_fft / 2} on both sides, and frame {@code t} starts at {@code t *
- * hop_length} of the padded signal, giving {@code 1 + length / hop_length} frames.
+ * pad_mode="reflect", power=2.0)} with {@code n_fft} by default the next power of two at or above
+ * the window (TSAM's code: 4800): the periodic Hann window of {@code win_length} samples sits in
+ * the middle of the {@code n_fft} frame (left offset {@code (n_fft - win_length) / 2}, as {@code
+ * torch.stft} pads it), the signal is reflect-padded by {@code n_fft / 2} on both sides, and frame
+ * {@code t} starts at {@code t * hop_length} of the padded signal, giving {@code 1 + length /
+ * hop_length} frames.
  *
  * <p>A signal shorter than {@code n_fft / 2 + 1} samples cannot be reflect-padded ({@code torch}
  * rejects it), so it is first zero-padded at its end to that length.
@@ -30,6 +31,7 @@ public final class LogMelSpectrogram {
     private final int hopLength;
     private final int nFft;
     private final int nMels;
+    private final double logOffset;
     private final double[] window;
     private final DoubleFFT_1D fft;
     // Band m weighs bins bandFirst[m] .. bandFirst[m] + bandWeights[m].length - 1; the filterbank
@@ -38,11 +40,19 @@ public final class LogMelSpectrogram {
     private final double[][] bandWeights;
 
     private LogMelSpectrogram(
-            int sampleRate, int winLength, int hopLength, int nMels, double fMin, double fMax) {
+            int sampleRate,
+            int winLength,
+            int hopLength,
+            int nFft,
+            int nMels,
+            double fMin,
+            double fMax,
+            double logOffset) {
         this.sampleRate = sampleRate;
         this.winLength = winLength;
         this.hopLength = hopLength;
-        this.nFft = nextPowerOfTwo(winLength);
+        this.nFft = nFft;
+        this.logOffset = logOffset;
         this.nMels = nMels;
         this.window = centredHann(winLength, nFft);
         this.fft = new DoubleFFT_1D(nFft);
@@ -144,7 +154,7 @@ public final class LogMelSpectrogram {
                 for (int k = 0; k < w.length; k++) {
                     mel += w[k] * power[first + k];
                 }
-                out[m * frames + t] = (float) Math.log(mel + LOG_OFFSET);
+                out[m * frames + t] = (float) Math.log(mel + logOffset);
             }
         }
         return out;
@@ -186,8 +196,25 @@ public final class LogMelSpectrogram {
         private int nMels = 128;
         private double fMin = 0.0;
         private double fMax = Double.NaN;
+        private int nFft;
+        private double logOffset = LOG_OFFSET;
 
         private Builder() {}
+
+        /**
+         * Sets the FFT size (default: the next power of two at or above the window); at least the
+         * window, which sits in its middle. TSAM's code uses 4800 whatever the window.
+         */
+        public Builder optFftSize(int nFft) {
+            this.nFft = nFft;
+            return this;
+        }
+
+        /** Sets what is added before the natural log (default {@link #LOG_OFFSET}). */
+        public Builder optLogOffset(double logOffset) {
+            this.logOffset = logOffset;
+            return this;
+        }
 
         /** Sets the signal's sample rate in Hz. */
         public Builder setSampleRate(int sampleRate) {
@@ -238,10 +265,23 @@ public final class LogMelSpectrogram {
             if (nMels < 1) {
                 throw new IllegalArgumentException("nMels must be at least 1, got " + nMels);
             }
+            int fftSize = nFft == 0 ? nextPowerOfTwo(winLength) : nFft;
+            if (fftSize < winLength) {
+                throw new IllegalArgumentException(
+                        "a window of "
+                                + winLength
+                                + " samples does not fit an FFT of "
+                                + fftSize
+                                + " (torch.stft needs win_length <= n_fft)");
+            }
+            if (!(logOffset > 0)) {
+                throw new IllegalArgumentException("log offset must be > 0, got " + logOffset);
+            }
             // torchaudio's default upper edge is sample_rate // 2, an integer division.
             double upper = Double.isNaN(fMax) ? sampleRate / 2 : fMax;
             // MelFilterbank checks the frequency range.
-            return new LogMelSpectrogram(sampleRate, winLength, hopLength, nMels, fMin, upper);
+            return new LogMelSpectrogram(
+                    sampleRate, winLength, hopLength, fftSize, nMels, fMin, upper, logOffset);
         }
     }
 }

@@ -31,8 +31,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "frames",
         description = {
-            "Extract JPEG frames at --fps (and with --audio the audio as .wav) from every video of"
-                    + " a dataset, in the TSAM folder layout."
+            "Extract JPEG frames at --fps, --height rows high (and with --audio the audio as"
+                    + " .wav at the track's own rate and channels) from every video of a dataset,"
+                    + " in the TSAM folder layout, as TSAM's video2frames.py does."
         })
 final class FramesCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "TSAM data file (JSON).")
@@ -43,6 +44,15 @@ final class FramesCommand implements Callable<Integer> {
             defaultValue = "10",
             description = "Frames per second to extract (default: ${DEFAULT-VALUE}).")
     double fps;
+
+    @Option(
+            names = "--height",
+            defaultValue = "256",
+            description =
+                    "Rows of the written frames, the width keeping the aspect ratio, as TSAM's"
+                            + " video2frames.py (scale=-1:256); 0 keeps the coded size (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int height;
 
     @Option(
             names = "--audio",
@@ -60,6 +70,9 @@ final class FramesCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!(fps > 0 && fps <= 1000)) {
             throw new IllegalArgumentException("--fps must be in (0, 1000], got " + fps);
+        }
+        if (height < 0) {
+            throw new IllegalArgumentException("--height must be >= 0, got " + height);
         }
         DataConfig config = DataConfig.load(data);
         DatasetFiles files = new DatasetFiles(config);
@@ -111,7 +124,7 @@ final class FramesCommand implements Callable<Integer> {
         String id = files.idOf(video);
         int frames;
         try (VideoFile file = VideoFile.open(video)) {
-            frames = FrameDirectoryWriter.write(file, fps, files.framesDir(id));
+            frames = FrameDirectoryWriter.write(file, fps, height, files.framesDir(id));
         }
         boolean missing = false;
         if (audio) {

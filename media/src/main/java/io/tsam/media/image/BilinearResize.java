@@ -33,6 +33,28 @@ public final class BilinearResize {
         return vertical(rows, srcH, dstW, Weights.of(srcH, dstH));
     }
 
+    /**
+     * Resizes without antialiasing, as {@code torch.nn.functional.interpolate(mode="bilinear",
+     * align_corners=False)} and torchvision 0.14's {@code Resize} on tensors compute (what TSAM's
+     * code ran): each output pixel reads the two nearest inputs at {@code (i + 0.5) * in / out -
+     * 0.5}, clamped at 0, whatever the scale.
+     *
+     * @return a new row-major {@code (dstH, dstW)} array
+     */
+    public static float[] resizeWithoutAntialias(
+            float[] src, int srcH, int srcW, int dstH, int dstW) {
+        if (src.length != srcH * srcW) {
+            throw new IllegalArgumentException(
+                    "plane holds " + src.length + " values, not " + srcH + "x" + srcW);
+        }
+        if (dstH <= 0 || dstW <= 0) {
+            throw new IllegalArgumentException(
+                    "target size must be positive, got " + dstH + "x" + dstW);
+        }
+        float[] rows = horizontal(src, srcH, srcW, Weights.twoTap(srcW, dstW));
+        return vertical(rows, srcH, dstW, Weights.twoTap(srcH, dstH));
+    }
+
     private static float[] horizontal(float[] src, int h, int srcW, Weights wx) {
         int dstW = wx.bounds.length / 2;
         float[] out = new float[h * dstW];
@@ -107,6 +129,24 @@ public final class BilinearResize {
                 bounds[2 * xx + 1] = xmax;
             }
             return new Weights(bounds, coeffs, stride);
+        }
+
+        /** torch's {@code upsample_bilinear2d} weights, computed in float as torch does. */
+        static Weights twoTap(int inSize, int outSize) {
+            float scale = (float) inSize / outSize;
+            int[] bounds = new int[outSize * 2];
+            double[] coeffs = new double[outSize * 2];
+            for (int xx = 0; xx < outSize; xx++) {
+                float source = Math.max(scale * (xx + 0.5f) - 0.5f, 0f);
+                int x0 = (int) source;
+                int step = x0 < inSize - 1 ? 1 : 0;
+                float lambda1 = source - x0;
+                bounds[2 * xx] = x0;
+                bounds[2 * xx + 1] = step + 1;
+                coeffs[2 * xx] = step == 0 ? 1.0 : 1.0f - lambda1;
+                coeffs[2 * xx + 1] = step == 0 ? 0.0 : lambda1;
+            }
+            return new Weights(bounds, coeffs, 2);
         }
 
         private static double triangle(double x) {

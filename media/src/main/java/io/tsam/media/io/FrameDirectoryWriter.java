@@ -1,6 +1,7 @@
 package io.tsam.media.io;
 
 import io.tsam.media.image.RgbImage;
+import io.tsam.media.video.FpsGrid;
 import io.tsam.media.video.VideoFile;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -18,13 +19,13 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Extracts a video's frames at a fixed rate into {@code 00001.jpg, 00002.jpg, ...}, like {@code
- * ffmpeg -i video -vf fps=R dir/%05d.jpg} (which TSAM's {@code video2frames.py} runs): output frame
- * {@code n} shows the newest source frame whose time, rounded to the output grid, is at most {@code
- * n / R}.
+ * Extracts a video's frames into {@code 00001.jpg, 00002.jpg, ...} as TSAM's {@code
+ * video2frames.py} does with {@code ffmpeg -i video -vf "scale=-1:H,fps=R" -q:v 0 dir/%05d.jpg}:
+ * the frames {@link FpsGrid} picks, optionally scaled to {@code H} rows (bicubic), at the best JPEG
+ * quality.
  */
 public final class FrameDirectoryWriter {
-    private static final float JPEG_QUALITY = 0.95f;
+    private static final float JPEG_QUALITY = 1.0f;
 
     private FrameDirectoryWriter() {}
 
@@ -32,60 +33,30 @@ public final class FrameDirectoryWriter {
      * Writes the frames of {@code video} into {@code dir}, replacing its previous content only once
      * all frames are written.
      *
+     * @param height rows of the written frames (width keeping the aspect ratio); 0 keeps the coded
+     *     size
      * @return the number of frames written
      */
-    public static int write(VideoFile video, double fps, Path dir) throws IOException {
+    public static int write(VideoFile video, double fps, int height, Path dir) throws IOException {
         Path parent = dir.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         Path tmp = Files.createTempDirectory(parent, "." + dir.getFileName() + ".");
         try {
-            Resampler resampler = new Resampler(fps, tmp);
-            video.forEach((index, micros, image) -> resampler.offer(micros, image));
-            // The container's duration can include a longer audio track; the video ends one frame
-            // after its last frame.
-            int frames = resampler.finish(1.0 / video.frameRate());
+            video.scaleToHeight(height);
+            int[] sources = FpsGrid.sourceFrames(video, fps);
+            int[] next = {0};
+            video.forEach(
+                    (index, micros, image) -> {
+                        while (next[0] < sources.length && sources[next[0]] == index) {
+                            writeJpeg(image, tmp.resolve(String.format("%05d.jpg", next[0] + 1)));
+                            next[0]++;
+                        }
+                    });
             deleteTree(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            return frames;
+            return next[0];
         } finally {
             deleteTree(tmp);
-        }
-    }
-
-    /** Drops or repeats source frames onto the output grid as they stream past. */
-    private static final class Resampler {
-        private final double fps;
-        private final Path dir;
-        private RgbImage previous;
-        private long next;
-        private long lastMicros;
-
-        Resampler(double fps, Path dir) {
-            this.fps = fps;
-            this.dir = dir;
-        }
-
-        void offer(long micros, RgbImage image) {
-            // Slots before the first frame show the first frame, as ffmpeg's fps filter does.
-            emitUntil(Math.round(micros * fps / 1e6));
-            previous = image;
-            lastMicros = micros;
-        }
-
-        int finish(double frameSeconds) {
-            if (previous == null) {
-                return 0;
-            }
-            double end = lastMicros / 1e6 + frameSeconds;
-            emitUntil(Math.max(Math.round(end * fps), 1));
-            return (int) next;
-        }
-
-        private void emitUntil(long slot) {
-            while (previous != null && next < slot) {
-                writeJpeg(previous, dir.resolve(String.format("%05d.jpg", next + 1)));
-                next++;
-            }
         }
     }
 

@@ -2,11 +2,14 @@ package io.tsam.media.pipeline;
 
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.audio.AudioTrack;
+import io.tsam.media.audio.TsamAudioImage;
 import io.tsam.media.image.Crop;
 import io.tsam.media.image.FrameTransform;
 import io.tsam.media.image.RgbImage;
+import io.tsam.media.image.TsamFrameTransform;
 import io.tsam.media.sampling.SegmentSampler;
 import io.tsam.media.video.DecodeStats;
+import io.tsam.media.video.ExtractedFrames;
 import io.tsam.media.video.FrameSource;
 import io.tsam.media.video.JpegFolder;
 import io.tsam.media.video.VideoFile;
@@ -18,7 +21,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Turns one video into model inputs: samples the TSN segments, decodes only those frames, resizes,
- * crops and normalises them, and builds the audio image once for all clips of the video (SPEC §2).
+ * crops and normalises them, and builds the audio image once for all clips of the video (SPEC §2),
+ * by the model's input profile: TSAM's code ({@link TsamFrameTransform}, {@link TsamAudioImage},
+ * TSAM's sampling rule) or the ImageNet practice ({@link FrameTransform}, {@link AudioImage}).
  *
  * <p>Training and serving both go through this class, so a deployed model sees exactly what it was
  * trained on. Not thread-safe: one extractor per video per thread. The caller owns it and closes
@@ -29,6 +34,9 @@ public final class ClipExtractor implements AutoCloseable {
     private final Optional<Path> audioFile;
     private final MediaConfig config;
     private final FrameTransform transform;
+    private final TsamFrameTransform tsamTransform;
+    private final TsamAudioImage tsamAudio;
+    private Optional<AudioTrack> track;
     private float[] audioImage;
     private boolean audioMissing;
 
@@ -38,11 +46,22 @@ public final class ClipExtractor implements AutoCloseable {
         this.config = config;
         this.transform =
                 new FrameTransform(config.scaleSize(), config.cropSize(), config.resizeMode());
+        this.tsamTransform = new TsamFrameTransform(config.cropSize());
+        this.tsamAudio =
+                new TsamAudioImage(config.audioImage(), config.cropSize(), config.cropSize());
     }
 
-    /** Opens a video file whose own audio track (if any) is the audio segment. */
+    /**
+     * Opens a video file whose own audio track (if any) is the audio segment. Under TSAM's profile
+     * its frames are those TSAM's {@code video2frames.py} would extract: resampled to {@code fps}
+     * and scaled to {@code scale_size} rows ({@link ExtractedFrames}).
+     */
     public static ClipExtractor open(Path video, MediaConfig config) {
-        return new ClipExtractor(VideoFile.open(video), Optional.of(video), config);
+        FrameSource frames =
+                config.tsamProfile()
+                        ? ExtractedFrames.open(video, config.fps(), config.scaleSize())
+                        : VideoFile.open(video);
+        return new ClipExtractor(frames, Optional.of(video), config);
     }
 
     /**
@@ -64,14 +83,21 @@ public final class ClipExtractor implements AutoCloseable {
 
     /** Clip {@code clip} of {@code clips} as evaluated at test time: centre crop, no flip. */
     public ClipTensors testClip(int clip, int clips) {
+        int count = frames.frameCount();
         int[] indices =
-                SegmentSampler.test(frames.frameCount(), config.videoSegments(), clip, clips);
+                config.tsamProfile()
+                        ? SegmentSampler.tsamTest(count, config.videoSegments(), clip, clips)
+                        : SegmentSampler.test(count, config.videoSegments(), clip, clips);
         return build(indices, null);
     }
 
     /** A training clip: a random frame per segment, one random crop and flip for all frames. */
     public ClipTensors trainClip(RandomGenerator rng) {
-        int[] indices = SegmentSampler.train(frames.frameCount(), config.videoSegments(), rng);
+        int count = frames.frameCount();
+        int[] indices =
+                config.tsamProfile()
+                        ? SegmentSampler.tsamTrain(count, config.videoSegments(), rng)
+                        : SegmentSampler.train(count, config.videoSegments(), rng);
         return build(indices, rng);
     }
 
@@ -87,19 +113,41 @@ public final class ClipExtractor implements AutoCloseable {
         }
         if (audioImage == null) {
             int size = config.cropSize();
-            Optional<AudioTrack> track = audioFile.flatMap(AudioTrack::read);
-            audioMissing = track.isEmpty();
+            Optional<AudioTrack> audio = track();
             audioImage =
-                    track.map(t -> AudioImage.fromTrack(t, size, size))
-                            .orElseGet(() -> AudioImage.silence(size, size));
+                    config.tsamProfile()
+                            ? audio.map(tsamAudio::build).orElseGet(tsamAudio::silence)
+                            : audio.map(t -> AudioImage.fromTrack(t, size, size))
+                                    .orElseGet(() -> AudioImage.silence(size, size));
         }
         return audioImage;
+    }
+
+    /** The decoded audio track, read once; empty when the file has none. */
+    private Optional<AudioTrack> track() {
+        if (track == null) {
+            track = audioFile.flatMap(AudioTrack::read);
+            audioMissing = track.isEmpty();
+        }
+        return track;
+    }
+
+    /**
+     * A training clip's audio image: TSAM's profile cuts the track at random ({@code
+     * random_shift_waveform}) for each clip; otherwise the video's one image.
+     */
+    private float[] trainingAudioImage(RandomGenerator rng) {
+        if (!config.tsamProfile() || config.waveformShift().isEmpty()) {
+            return audioImage();
+        }
+        return track().map(t -> tsamAudio.build(t, config.waveformShift(), rng))
+                .orElseGet(tsamAudio::silence);
     }
 
     /** Whether the audio segment is silence because the file has no audio track. */
     public boolean audioMissing() {
         if (config.audio()) {
-            audioImage();
+            track();
         }
         return audioMissing;
     }
@@ -111,9 +159,28 @@ public final class ClipExtractor implements AutoCloseable {
 
     private ClipTensors build(int[] indices, RandomGenerator rng) {
         float[] video = new float[config.videoLength()];
-        writeFrames(indices, rng, video);
-        float[] audio = config.audio() ? audioImage() : null;
+        if (config.tsamProfile()) {
+            writeTsamFrames(indices, rng, video);
+        } else {
+            writeFrames(indices, rng, video);
+        }
+        float[] audio =
+                !config.audio() ? null : rng == null ? audioImage() : trainingAudioImage(rng);
         return new ClipTensors(video, audio, config.audio() && audioMissing, indices);
+    }
+
+    private void writeTsamFrames(int[] indices, RandomGenerator rng, float[] dst) {
+        List<RgbImage> images = frames.read(indices);
+        RgbImage first = images.get(0);
+        TsamFrameTransform.Region region =
+                rng == null
+                        ? TsamFrameTransform.center(first.width(), first.height())
+                        : TsamFrameTransform.random(
+                                first.width(), first.height(), config.scales(), config.flip(), rng);
+        int stride = config.imageLength();
+        for (int t = 0; t < images.size(); t++) {
+            tsamTransform.apply(images.get(t), region, dst, t * stride);
+        }
     }
 
     private void writeFrames(int[] indices, RandomGenerator rng, float[] dst) {

@@ -1,8 +1,12 @@
 package io.tsam.media.pipeline;
 
+import io.tsam.config.AudioImageConfig;
 import io.tsam.config.AugmentationConfig;
+import io.tsam.config.InputProfile;
 import io.tsam.config.ResizeMode;
 import io.tsam.config.TsamConfig;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * What the media pipeline needs to know to build a model's inputs (SPEC §2), taken from the model
@@ -14,6 +18,11 @@ import io.tsam.config.TsamConfig;
  * @param cropSize side of the square crop the model sees; spectrograms are resized straight to it
  * @param resizeMode square (TSAM) or short-side (TSM/MMAction2) resize
  * @param flip whether training clips are flipped horizontally at random
+ * @param profile which preprocessing: TSAM's code or the ImageNet practice
+ * @param scales {@code tsam} training: the multi-scale crop's scales
+ * @param audioImage {@code tsam}: the spectrogram settings
+ * @param waveformShift {@code tsam} training: seconds that may be cut from the track's ends
+ * @param fps {@code tsam}: the rate a video file's frames are resampled to, as extracted frames
  */
 public record MediaConfig(
         int videoSegments,
@@ -21,9 +30,18 @@ public record MediaConfig(
         int scaleSize,
         int cropSize,
         ResizeMode resizeMode,
-        boolean flip) {
+        boolean flip,
+        InputProfile profile,
+        List<Double> scales,
+        AudioImageConfig audioImage,
+        List<Double> waveformShift,
+        double fps) {
 
     public MediaConfig {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(audioImage, "audioImage");
+        scales = List.copyOf(scales);
+        waveformShift = List.copyOf(waveformShift);
         if (videoSegments < 1) {
             throw new IllegalArgumentException("video_segments must be >= 1, got " + videoSegments);
         }
@@ -42,7 +60,40 @@ public record MediaConfig(
                 aug.scaleSize(),
                 aug.cropSize(),
                 aug.resizeMode(),
-                aug.flip());
+                aug.flip(),
+                aug.profile(),
+                aug.scales(),
+                aug.audioImage(),
+                aug.waveformShift(),
+                aug.fps());
+    }
+
+    /** The {@code imagenet} profile's settings, for callers that build them by hand. */
+    public static MediaConfig imagenet(
+            int videoSegments,
+            boolean audio,
+            int scaleSize,
+            int cropSize,
+            ResizeMode resizeMode,
+            boolean flip) {
+        AugmentationConfig d = AugmentationConfig.defaults();
+        return new MediaConfig(
+                videoSegments,
+                audio,
+                scaleSize,
+                cropSize,
+                resizeMode,
+                flip,
+                InputProfile.IMAGENET,
+                d.scales(),
+                d.audioImage(),
+                List.of(),
+                d.fps());
+    }
+
+    /** Whether inputs are computed as TSAM's code computes them. */
+    public boolean tsamProfile() {
+        return profile == InputProfile.TSAM;
     }
 
     /** Number of floats in one clip's video tensor {@code [T, 3, crop, crop]}. */

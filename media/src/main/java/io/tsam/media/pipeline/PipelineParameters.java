@@ -1,9 +1,13 @@
 package io.tsam.media.pipeline;
 
+import io.tsam.config.AudioImageConfig;
+import io.tsam.config.AugmentationConfig;
+import io.tsam.config.InputProfile;
 import io.tsam.config.Preprocessing;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.audio.LogMelSpectrogram;
+import io.tsam.media.audio.TsamAudioImage;
 import io.tsam.media.image.Normalization;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,15 +15,40 @@ import java.util.List;
 /**
  * What this media pipeline computes for a model file, as the {@link Preprocessing} record the
  * exporter writes into an ONNX file and the runtime checks a model against: the file's segments and
- * sizes with the pipeline's fixed normalisation and log-mel settings.
+ * sizes with its profile's normalisation and log-mel settings.
  */
 public final class PipelineParameters {
     private static final int MILLIS_PER_SECOND = 1000;
+    private static final List<Float> UNNORMALISED_MEAN = List.of(0f, 0f, 0f);
+    private static final List<Float> UNNORMALISED_STD = List.of(1f, 1f, 1f);
 
     private PipelineParameters() {}
 
-    /** The pipeline's parameters for {@code config}. */
+    /** The pipeline's parameters for {@code config}, by its input profile. */
     public static Preprocessing of(TsamConfig config) {
+        AugmentationConfig augmentation = config.dataAugmentation();
+        if (augmentation.profile() == InputProfile.TSAM) {
+            AudioImageConfig audio = augmentation.audioImage();
+            List<Preprocessing.MelWindow> windows = new ArrayList<>();
+            for (int c = 0; c < audio.windowsMs().size(); c++) {
+                windows.add(
+                        new Preprocessing.MelWindow(
+                                audio.windowsMs().get(c), audio.hopsMs().get(c)));
+            }
+            return Preprocessing.of(
+                    config,
+                    UNNORMALISED_MEAN,
+                    UNNORMALISED_STD,
+                    new Preprocessing.AudioFeatures(
+                            0,
+                            windows,
+                            audio.melBands(),
+                            0.0,
+                            0.0,
+                            audio.eps(),
+                            TsamAudioImage.FFT_SIZE,
+                            false));
+        }
         List<Preprocessing.MelWindow> windows = new ArrayList<>();
         for (AudioImage.Window window : AudioImage.WINDOWS) {
             windows.add(
@@ -36,7 +65,9 @@ public final class PipelineParameters {
                         AudioImage.MEL_BANDS,
                         AudioImage.F_MIN,
                         AudioImage.F_MAX,
-                        LogMelSpectrogram.LOG_OFFSET));
+                        LogMelSpectrogram.LOG_OFFSET,
+                        0,
+                        true));
     }
 
     private static double millis(int samples) {

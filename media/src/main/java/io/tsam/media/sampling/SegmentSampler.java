@@ -72,6 +72,50 @@ public final class SegmentSampler {
         return indices;
     }
 
+    /**
+     * The frames TSAM's code takes at test time ({@code sample_indices_validation}), generalised to
+     * clip {@code c} of {@code C}: {@code int(tick * (c + 0.5) / C + tick * i)} with {@code tick =
+     * F / T} in double precision, as its Python computes it, clamped to {@code [0, F)}. With one
+     * clip this is exactly TSAM's {@code int(tick / 2.0 + tick * i)}, for {@code F < T} too.
+     *
+     * @param frames the video's frame count {@code F} (TSAM: the files in the frame folder)
+     * @param segments the segment count {@code T}, at least 1
+     * @param clip the clip, {@code 0 <= clip < clips}
+     * @param clips the number of test clips {@code C}, at least 1
+     * @return {@code segments} frame indices in {@code [0, frames)}
+     */
+    public static int[] tsamTest(int frames, int segments, int clip, int clips) {
+        check(frames, segments);
+        if (clips < 1 || clip < 0 || clip >= clips) {
+            throw new IllegalArgumentException(
+                    "clip must be in [0, clips) with clips >= 1, got " + clip + " of " + clips);
+        }
+        double tick = frames / (double) segments;
+        double offset = clips == 1 ? tick / 2.0 : tick * (clip + 0.5) / clips;
+        int[] indices = new int[segments];
+        for (int i = 0; i < segments; i++) {
+            indices[i] = Math.min((int) (offset + tick * i), frames - 1);
+        }
+        return indices;
+    }
+
+    /**
+     * The frames TSAM's code takes for training ({@code sample_indices_training}): {@code int(tick
+     * * i) + randint(int(tick + 1))}, clamped to {@code [0, F)}.
+     *
+     * @param rng the only source of randomness
+     */
+    public static int[] tsamTrain(int frames, int segments, RandomGenerator rng) {
+        check(frames, segments);
+        double tick = frames / (double) segments;
+        int spread = (int) (tick + 1);
+        int[] indices = new int[segments];
+        for (int i = 0; i < segments; i++) {
+            indices[i] = Math.min((int) (tick * i) + rng.nextInt(spread), frames - 1);
+        }
+        return indices;
+    }
+
     private static int[] repeated(int frames, int segments) {
         int[] indices = new int[segments];
         for (int i = 0; i < segments; i++) {

@@ -53,6 +53,11 @@ final class FrameTable {
         return keyPts[k];
     }
 
+    /** The timestamp of frame {@code index}, in stream time base; only for a timed table. */
+    long pts(int index) {
+        return pts[index];
+    }
+
     /** Last minus first timestamp, in stream time base; 0 for an untimed table. */
     long ptsSpan() {
         return pts == null || size == 0 ? 0 : pts[size - 1] - pts[0];

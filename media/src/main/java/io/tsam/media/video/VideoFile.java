@@ -36,6 +36,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
@@ -110,6 +111,7 @@ public final class VideoFile implements FrameSource {
     private SwsContext sws;
     private BytePointer rgb;
     private long rgbCapacity;
+    private int outputHeight;
 
     /** The decoder continues the current run; false before the first seek and after close. */
     private boolean positioned;
@@ -197,6 +199,23 @@ public final class VideoFile implements FrameSource {
     public double durationSeconds() {
         checkOpen();
         return durationSeconds;
+    }
+
+    /**
+     * Each frame's presentation time in microseconds, in frame order, as {@link #forEach} reports
+     * it; an untimed stream counts frames at its frame rate.
+     */
+    public long[] presentationMicros() {
+        checkOpen();
+        long[] micros = new long[table.size()];
+        AVRational timeBase = format.streams(streamIndex).time_base();
+        for (int i = 0; i < micros.length; i++) {
+            micros[i] =
+                    table.timed()
+                            ? Math.round(table.pts(i) * 1e6 * timeBase.num() / timeBase.den())
+                            : frameRate > 0 ? Math.round(i * 1e6 / frameRate) : 0;
+        }
+        return micros;
     }
 
     /** The coded picture width. */
@@ -463,9 +482,27 @@ public final class VideoFile implements FrameSource {
         return pts != AV_NOPTS_VALUE ? pts : f.best_effort_timestamp();
     }
 
+    /**
+     * From now on, pictures come scaled to {@code height} rows (the width keeping the aspect ratio,
+     * rounded to nearest, at least 1) with swscale's bicubic filter, as {@code ffmpeg -vf
+     * scale=-1:height} does; 0 restores the coded size with the bilinear converter.
+     */
+    public void scaleToHeight(int height) {
+        checkOpen();
+        if (height < 0) {
+            throw new IllegalArgumentException("height must be >= 0, got " + height);
+        }
+        outputHeight = height;
+    }
+
     private RgbImage toRgb(AVFrame f) {
-        int w = f.width();
-        int h = f.height();
+        int sourceWidth = f.width();
+        int sourceHeight = f.height();
+        int h = outputHeight > 0 ? outputHeight : sourceHeight;
+        int w =
+                outputHeight > 0
+                        ? (int) Math.max(1, Math.round((double) sourceWidth * h / sourceHeight))
+                        : sourceWidth;
         int stride = (w * 3 + 31) & ~31; // swscale's SIMD paths want aligned rows
         long size = (long) stride * h;
         // swscale's SIMD writers can run past the end of the last row (a 40-pixel-wide MPEG-4
@@ -481,13 +518,13 @@ public final class VideoFile implements FrameSource {
         sws =
                 sws_getCachedContext(
                         sws,
-                        w,
-                        h,
+                        sourceWidth,
+                        sourceHeight,
                         f.format(),
                         w,
                         h,
                         AV_PIX_FMT_RGB24,
-                        SWS_BILINEAR,
+                        outputHeight > 0 ? SWS_BICUBIC : SWS_BILINEAR,
                         null,
                         null,
                         (DoublePointer) null);
@@ -498,7 +535,7 @@ public final class VideoFile implements FrameSource {
                 IntPointer dstStride = new IntPointer(1)) {
             dst.put(0, rgb);
             dstStride.put(0, stride);
-            sws_scale(sws, f.data(), f.linesize(), 0, h, dst, dstStride);
+            sws_scale(sws, f.data(), f.linesize(), 0, sourceHeight, dst, dstStride);
         }
         byte[] pixels = new byte[w * h * 3];
         ByteBuffer buffer = rgb.position(0).limit(size).asByteBuffer();

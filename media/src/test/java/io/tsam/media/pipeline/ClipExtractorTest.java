@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ClipExtractorTest {
     private static final MediaConfig AUDIO_ON =
-            new MediaConfig(4, true, 48, 40, ResizeMode.SQUARE, true);
+            MediaConfig.imagenet(4, true, 48, 40, ResizeMode.SQUARE, true);
     @TempDir static Path dir;
     private static Path video;
 
@@ -70,7 +70,8 @@ class ClipExtractorTest {
 
     @Test
     void videoOnlyModelHasNoAudioTensor() {
-        MediaConfig videoOnly = new MediaConfig(3, false, 48, 40, ResizeMode.SHORT_SIDE, false);
+        MediaConfig videoOnly =
+                MediaConfig.imagenet(3, false, 48, 40, ResizeMode.SHORT_SIDE, false);
         try (ClipExtractor clips = ClipExtractor.open(video, videoOnly)) {
             ClipTensors clip = clips.testClip(0, 1);
             assertNull(clip.audio());
@@ -83,9 +84,9 @@ class ClipExtractorTest {
     void framesWithoutAudioFileGiveSilenceAndSayItIsMissing() throws IOException {
         Path frames = dir.resolve("frames/clip");
         try (VideoFile file = VideoFile.open(video)) {
-            FrameDirectoryWriter.write(file, 25, frames);
+            FrameDirectoryWriter.write(file, 25, 0, frames);
         }
-        MediaConfig config = new MediaConfig(4, true, 48, 40, ResizeMode.SQUARE, false);
+        MediaConfig config = MediaConfig.imagenet(4, true, 48, 40, ResizeMode.SQUARE, false);
         try (ClipExtractor fromFrames =
                         ClipExtractor.openFrames(
                                 frames,

@@ -271,6 +271,7 @@ class PredictorTest {
                         real.config(),
                         real.labels(),
                         new Preprocessing(
+                                p.profile(),
                                 p.videoSegments(),
                                 p.audioSegments(),
                                 p.scaleSize(),

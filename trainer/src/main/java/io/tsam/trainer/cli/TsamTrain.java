@@ -13,6 +13,7 @@ import io.tsam.trainer.train.TrainingRun;
 import io.tsam.trainer.train.TrainingSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -127,6 +128,14 @@ public final class TsamTrain implements Callable<Integer> {
         if (runId == null) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "Missing required option: '--run_id=ID' (training)");
+        }
+        List<String> unsupported = modelConfig.dataAugmentation().unsupportedForTraining();
+        if (!unsupported.isEmpty()) {
+            throw new IllegalArgumentException(
+                    config
+                            + ": tsam-train does not implement "
+                            + String.join(", ", unsupported)
+                            + "; turn it off to train here (export and predict are unaffected)");
         }
         TrainingRun.Builder run =
                 TrainingRun.builder()

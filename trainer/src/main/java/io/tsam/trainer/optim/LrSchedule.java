@@ -76,7 +76,7 @@ public record LrSchedule(OptimizerConfig config, int epochs, int iterationsPerEp
                 decays++;
             }
         }
-        return config.lr() * Math.pow(config.lrDecay(), decays);
+        return config.lr() * config.factorAfter(decays);
     }
 
     private double cosineRate(long t, long warmup) {

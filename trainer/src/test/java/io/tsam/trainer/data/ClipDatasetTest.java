@@ -117,7 +117,7 @@ class ClipDatasetTest {
         Path root = dir.resolve("frames-only");
         Path frames = root.resolve("frames").resolve(entry.id());
         try (VideoFile file = VideoFile.open(video)) {
-            FrameDirectoryWriter.write(file, 25, frames);
+            FrameDirectoryWriter.write(file, 25, 0, frames);
         }
         Files.createDirectories(root.resolve("videos"));
         DataConfig framesOnly = DataConfig.defaults(root);

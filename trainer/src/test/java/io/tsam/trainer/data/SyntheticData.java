@@ -42,7 +42,8 @@ final class SyntheticData {
         TsamConfig defaults = TsamConfig.defaults();
         return defaults.withModel(
                         new ModelConfig(SEGMENTS, audioSegments, "resnet18", 0.5, Optional.empty()))
-                .withDataAugmentation(new AugmentationConfig(SCALE, CROP, ResizeMode.SQUARE, true))
+                .withDataAugmentation(
+                        AugmentationConfig.imagenet(SCALE, CROP, ResizeMode.SQUARE, true))
                 .withTrainingParam(
                         new TrainingConfig(1, 3, 1, SEED, 0.0, OptionalDouble.empty(), 1))
                 .withModelValidation(new ValidationConfig(numClips, ClipAverage.PROBS));

@@ -17,7 +17,16 @@ class LrScheduleTest {
     private static OptimizerConfig config(
             LrScheduler scheduler, List<Integer> steps, int warmupEpochs, double minLr) {
         return new OptimizerConfig(
-                OptimizerType.SGD, 0.1, 0.9, 5e-4, scheduler, steps, 0.1, warmupEpochs, minLr);
+                OptimizerType.SGD,
+                0.1,
+                0.9,
+                5e-4,
+                scheduler,
+                steps,
+                0.1,
+                List.of(),
+                warmupEpochs,
+                minLr);
     }
 
     @Test

@@ -61,6 +61,7 @@ class TsamOptimizerTest {
                 LrScheduler.STEP,
                 List.of(10, 20),
                 0.1,
+                List.of(),
                 0,
                 0.0);
     }

@@ -40,7 +40,7 @@ public final class TinyRun {
         return TsamConfig.defaults()
                 .withModel(new ModelConfig(3, 1, "resnet18", 0.0, Optional.empty()))
                 .withShiftTemporal(new ShiftConfig(true, 4, 2, 1, 0, ShiftStyle.TSAM))
-                .withDataAugmentation(new AugmentationConfig(32, 28, ResizeMode.SQUARE, true))
+                .withDataAugmentation(AugmentationConfig.imagenet(32, 28, ResizeMode.SQUARE, true))
                 .withTrainingParam(
                         new TrainingConfig(epochs, 4, 1, 3, 0.1, OptionalDouble.of(20), 1))
                 .withOptimizerParam(
@@ -52,6 +52,7 @@ public final class TinyRun {
                                 LrScheduler.COSINE,
                                 List.of(10, 20),
                                 0.1,
+                                List.of(),
                                 0,
                                 0.0))
                 .withModelValidation(new ValidationConfig(2, ClipAverage.PROBS))
