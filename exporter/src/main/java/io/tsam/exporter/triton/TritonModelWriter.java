@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.tsam.config.ModelMetadata;
+import io.tsam.config.TsamConfig;
 import io.tsam.exporter.onnx.TsamOnnxFormat;
 import io.tsam.exporter.trt.BatchProfile;
 import io.tsam.exporter.trt.EngineInfo;
@@ -261,6 +263,11 @@ public final class TritonModelWriter {
             }
             int batch = maxBatch();
             Map<String, String> parameters = new LinkedHashMap<>(metadata);
+            // What a client must compute to feed the model, without parsing the config JSON.
+            TsamConfig tsam = ModelMetadata.parse(metadata, null).config();
+            parameters.put("tsam.shift_style", tsam.shiftTemporal().style().jsonName());
+            parameters.put("tsam.input_profile", tsam.dataAugmentation().profile().jsonName());
+            parameters.put("tsam.clip_average", tsam.modelValidation().average().jsonName());
             if (engine != null) {
                 EngineInfo info = engine.info();
                 parameters.put("tensorrt.version", info.gpu().tensorRtVersion());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
@@ -13,6 +14,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.tsam.config.ClipAverage;
+import io.tsam.config.InputProfile;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
 import io.tsam.config.ShiftStyle;
@@ -25,6 +28,7 @@ import io.tsam.media.video.TestVideos.Spec;
 import io.tsam.model.checkpoint.CheckpointInfo;
 import io.tsam.model.checkpoint.NativeCheckpoint;
 import io.tsam.model.checkpoint.NetWeights;
+import io.tsam.model.checkpoint.Safetensors;
 import io.tsam.model.net.TsamNet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +41,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,6 +113,91 @@ class TsamExportTest {
                 NativeCheckpoint.readInfo(nativeCheckpoint).config(),
                 TsamConfig.parse(metadata.get("tsam.config"), null));
         assertFalse(Files.exists(dir.resolve("native/model.rejected.onnx")));
+    }
+
+    @Test
+    void aCheckpointInTsamsNamingWithItsConfigLayoutExportsTheSameNetwork() throws Exception {
+        // The native checkpoint's weights under the names TSAM's code saves
+        // (nn_backbone.base_model.*, shifted convs conv1.layer, head last_fc), with a model file in
+        // TSAM's own layout: the export must compute exactly what the native checkpoint's does.
+        Path tsamNamed = dir.resolve("tsam-named/weights.safetensors");
+        Files.createDirectories(tsamNamed.getParent());
+        try (NDManager scope = manager.newSubManager()) {
+            Map<String, NDArray> renamed = new LinkedHashMap<>();
+            NativeCheckpoint.readWeights(nativeCheckpoint, scope)
+                    .forEach(
+                            (name, array) ->
+                                    renamed.put(
+                                            name.startsWith("new_fc.")
+                                                    ? "last_fc." + name.substring(7)
+                                                    : "nn_backbone."
+                                                            + name.replace(
+                                                                    ".conv1.net.", ".conv1.layer."),
+                                            array));
+            Safetensors.write(tsamNamed, renamed);
+        }
+        Path config = dir.resolve("tsam-named/config.json");
+        Files.writeString(
+                config,
+                "{\"help\": \"TSAM's layout\","
+                        + " \"data_augmentation\": {\"video_image_param\":"
+                        + " {\"input_size\": 32, \"output_size\": 32}},"
+                        + " \"model\": {\"video_segments\": 2, \"audio_segments\": 1,"
+                        + " \"arch\": \"resnet18\", \"pretrain\": \"imagenet\", \"dropout\": 0.5},"
+                        + " \"shift_temporal\": {\"status\": true, \"f_div\": 8, \"shift_depth\": 2,"
+                        + " \"n_insert\": 2, \"m_insert\": 1}}");
+        Path tsamOut = dir.resolve("tsam-named/model.onnx");
+        Path nativeOut = dir.resolve("tsam-named/native.onnx");
+
+        Run run =
+                run(
+                        "--checkpoint", tsamNamed.toString(),
+                        "--config", config.toString(),
+                        "--out", tsamOut.toString());
+        assertEquals(ExitCode.OK, run.status, run::toString);
+        assertEquals(
+                ExitCode.OK,
+                run("--checkpoint", nativeCheckpoint.toString(), "--out", nativeOut.toString())
+                        .status);
+
+        assertTrue(
+                run.out.contains(
+                        "note: TSAM checkpoint: shift style tsam, clips averaged by logits"),
+                run::toString);
+        assertTrue(run.out.contains("4 Gather") && !run.out.contains("Pad"), run::toString);
+        TsamConfig exported = TsamConfig.parse(metadata(tsamOut).get("tsam.config"), null);
+        assertEquals(ShiftStyle.TSAM, exported.shiftTemporal().style());
+        assertEquals(InputProfile.TSAM, exported.dataAugmentation().profile());
+        assertEquals(ClipAverage.LOGITS, exported.modelValidation().average());
+        Random random = new Random(5);
+        float[] video = new float[2 * 2 * 3 * 32 * 32];
+        float[] audio = new float[2 * 3 * 32 * 32];
+        for (int i = 0; i < video.length; i++) {
+            video[i] = random.nextFloat();
+        }
+        for (int i = 0; i < audio.length; i++) {
+            audio[i] = (float) random.nextGaussian();
+        }
+        assertArrayEquals(logits(nativeOut, video, audio), logits(tsamOut, video, audio), 1e-6f);
+    }
+
+    private static float[] logits(Path model, float[] video, float[] audio) throws OrtException {
+        OrtEnvironment environment = OrtEnvironment.getEnvironment();
+        try (OrtSession session = environment.createSession(model.toString());
+                OnnxTensor v =
+                        OnnxTensor.createTensor(
+                                environment,
+                                FloatBuffer.wrap(video),
+                                new long[] {2, 2, 3, 32, 32});
+                OnnxTensor a =
+                        OnnxTensor.createTensor(
+                                environment, FloatBuffer.wrap(audio), new long[] {2, 3, 32, 32});
+                OrtSession.Result result = session.run(Map.of("video", v, "audio", a))) {
+            FloatBuffer buffer = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
+            float[] out = new float[buffer.remaining()];
+            buffer.get(out);
+            return out;
+        }
     }
 
     @Test

@@ -114,6 +114,13 @@ class TritonModelWriterTest {
                                 + "\" }\n"),
                 pbtxt);
         assertTrue(pbtxt.contains("  key: \"tsam.preprocessing\"\n"));
+        for (String parameter :
+                List.of(
+                        "tsam.shift_style\"\n  value: { string_value: \"tsam\" }",
+                        "tsam.input_profile\"\n  value: { string_value: \"imagenet\" }",
+                        "tsam.clip_average\"\n  value: { string_value: \"logits\" }")) {
+            assertTrue(pbtxt.contains("  key: \"" + parameter), parameter + " in " + pbtxt);
+        }
         assertEquals(pbtxt, model.config().toPbtxt());
     }
 

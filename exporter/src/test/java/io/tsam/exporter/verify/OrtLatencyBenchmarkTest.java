@@ -58,9 +58,10 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * minutes and CI times nothing. Properties: {@code tsam.benchmark.threads} (intra-op threads,
  * default {@value #DEFAULT_THREADS}), {@code tsam.benchmark.rounds} (default {@value
  * #DEFAULT_ROUNDS}), {@code tsam.benchmark.profile} ({@code true} adds ONNX Runtime's per-operator
- * profile of both models under {@link Setting#ALL}) and {@code tsam.benchmark.out}, a JSON file to
- * write the figures to, with the bar chart beside it as {@code .png}. See {@code
- * benchmarks/README.md} for the command and the recorded figures.
+ * profile of both models under {@link Setting#ALL}), {@code tsam.benchmark.style}, {@code .fdiv},
+ * {@code .depth} and {@code .ninsert} (the shift measured, default {@code tsam}, 8, 1, 1) and
+ * {@code tsam.benchmark.out}, a JSON file to write the figures to, with the bar chart beside it as
+ * {@code .png}. See {@code benchmarks/README.md} for the command and the recorded figures.
  */
 @Tag("benchmark")
 @EnabledIfSystemProperty(named = "tsam.benchmark", matches = "true")
@@ -142,7 +143,17 @@ class OrtLatencyBenchmarkTest {
             throws OrtException, IOException {
         int rounds = Integer.getInteger("tsam.benchmark.rounds", DEFAULT_ROUNDS);
         int threads = Integer.getInteger("tsam.benchmark.threads", DEFAULT_THREADS);
-        TsamConfig on = TestNets.config("resnet50", 8, 1, ShiftConfig.defaults(), SIZE);
+        ShiftConfig shift =
+                new ShiftConfig(
+                        true,
+                        Integer.getInteger("tsam.benchmark.fdiv", 8),
+                        Integer.getInteger("tsam.benchmark.depth", 1),
+                        Integer.getInteger("tsam.benchmark.ninsert", 1),
+                        0,
+                        ShiftStyle.valueOf(
+                                System.getProperty("tsam.benchmark.style", "tsam")
+                                        .toUpperCase(Locale.ROOT)));
+        TsamConfig on = TestNets.config("resnet50", 8, 1, shift, SIZE);
         TsamConfig off = on.withShiftTemporal(new ShiftConfig(false, 8, 1, 1, 0, ShiftStyle.TSAM));
         ModelProto tsam = export(on);
         byte[] tsn = export(off).toByteArray();
@@ -215,7 +226,8 @@ class OrtLatencyBenchmarkTest {
                     new Timings(millis, cpuMillis, loads),
                     profiles,
                     OpCensus.of(tsam),
-                    tsam.getGraph().getValueInfoCount());
+                    tsam.getGraph().getValueInfoCount(),
+                    shift);
         } finally {
             for (OrtSession session : sessions) {
                 session.close();
@@ -241,7 +253,8 @@ class OrtLatencyBenchmarkTest {
             Timings timings,
             Map<String, Map<String, Double>> profiles,
             OpCensus census,
-            int declared)
+            int declared,
+            ShiftConfig shift)
             throws IOException {
         double[] loads = timings.loads();
         int rounds = loads.length;
@@ -341,6 +354,14 @@ class OrtLatencyBenchmarkTest {
                         + " -Dtsam.benchmark.rounds="
                         + rounds
                         + (profiles.isEmpty() ? "" : " -Dtsam.benchmark.profile=true")
+                        + " -Dtsam.benchmark.style="
+                        + shift.style().jsonName()
+                        + " -Dtsam.benchmark.fdiv="
+                        + shift.fDiv()
+                        + " -Dtsam.benchmark.depth="
+                        + shift.shiftDepth()
+                        + " -Dtsam.benchmark.ninsert="
+                        + shift.nInsert()
                         + " -Dtsam.benchmark.out="
                         + out);
         Map<String, Object> model = new LinkedHashMap<>();
@@ -350,6 +371,14 @@ class OrtLatencyBenchmarkTest {
         model.put("size", SIZE);
         model.put("batch", 1);
         model.put("classes", CLASSES);
+        model.put(
+                "shift",
+                Map.of(
+                        "style", shift.style().jsonName(),
+                        "f_div", shift.fDiv(),
+                        "shift_depth", shift.shiftDepth(),
+                        "n_insert", shift.nInsert(),
+                        "m_insert", shift.mInsert()));
         json.put("model", model);
         json.put("tsam_census", census.toString());
         json.put("declared_image_batch", declared > 0);

@@ -14,7 +14,10 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tsam.config.ClipAverage;
+import io.tsam.config.InputProfile;
 import io.tsam.config.LabelNames;
+import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,6 +193,27 @@ class NativeCheckpointTest {
             assertEquals(Optional.empty(), NativeCheckpoint.readOptimizerState(file, scope));
             assertFalse(Files.exists(NativeCheckpoint.optimizerStateOf(file)));
         }
+    }
+
+    @Test
+    void aSidecarWrittenBeforeStylesAndProfilesKeepsWhatItWasComputedWith(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("old.safetensors");
+        try (NDManager scope = manager.newSubManager()) {
+            NativeCheckpoint.write(file, info(), weights(scope, 3), Map.of());
+        }
+        Path sidecar = NativeCheckpoint.sidecarOf(file);
+        ObjectNode root = (ObjectNode) JSON.readTree(sidecar.toFile());
+        ObjectNode config = (ObjectNode) root.get("config");
+        ((ObjectNode) config.get("shift_temporal")).remove("style");
+        ((ObjectNode) config.get("data_augmentation")).remove("profile");
+        ((ObjectNode) config.get("model_validation")).remove("average");
+        JSON.writeValue(sidecar.toFile(), root);
+
+        TsamConfig read = NativeCheckpoint.readInfo(file).config();
+        assertEquals(ShiftStyle.TSM, read.shiftTemporal().style());
+        assertEquals(InputProfile.IMAGENET, read.dataAugmentation().profile());
+        assertEquals(ClipAverage.PROBS, read.modelValidation().average());
     }
 
     @Test
