@@ -12,7 +12,9 @@ import java.util.Optional;
  * <p>Values are kept as written so that {@link #toJson()} writes a portable file; the accessors
  * such as {@link #videosDir()} resolve them. A relative {@code data_dir} resolves against {@link
  * #baseDir()}, the data file's folder; the other paths resolve against {@code data_dir}. Every key
- * is optional with the defaults of {@link #defaults(Path)}.
+ * is optional with the defaults of {@link #defaults(Path)}. TSAM's own data files, which wrap the
+ * keys in {@code "dataset"} (with a {@code name}) beside a {@code "help"} text, are read as they
+ * are.
  *
  * @param baseDir the absolute folder a relative {@code data_dir} resolves against (not a key)
  * @param dataDir {@code data_dir}: the dataset folder
@@ -35,6 +37,8 @@ public record DataConfig(
         String fileValList,
         String framesTmpl,
         Optional<String> fileLabels) {
+
+    private static final String TSAM_WRAPPER = "dataset";
 
     public DataConfig {
         baseDir = Objects.requireNonNull(baseDir, "baseDir").toAbsolutePath().normalize();
@@ -93,7 +97,14 @@ public record DataConfig(
     public static DataConfig parse(String json, Path file) {
         Path baseDir = ConfigFiles.folderOf(Objects.requireNonNull(file, "file"));
         try {
-            JsonSection s = JsonSection.root(json, file, baseDir);
+            JsonSection root = JsonSection.root(json, file, baseDir);
+            // TSAM's own data files wrap the keys in "dataset" beside a "help" text.
+            boolean wrapped = root.has(TSAM_WRAPPER);
+            JsonSection s = wrapped ? root.section(TSAM_WRAPPER) : root;
+            if (wrapped) {
+                root.string("help", "");
+                s.string("name", "");
+            }
             DataConfig d = defaults(baseDir);
             DataConfig config =
                     new DataConfig(
@@ -107,6 +118,7 @@ public record DataConfig(
                             s.string("frames_tmpl", d.framesTmpl()),
                             s.optionalString("file_labels", d.fileLabels()));
             s.finish();
+            root.finish();
             return config;
         } catch (ConfigException e) {
             throw e.file() == null ? e.withFile(file) : e;

@@ -2,6 +2,7 @@ package io.tsam.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -162,5 +163,26 @@ class DataConfigTest {
                                 ConfigException.class,
                                 () -> DataConfig.load(name.resolveSibling("missing.json")))
                         .getMessage());
+    }
+
+    @Test
+    void tsamsOwnDataFileWithItsDatasetWrapperIsReadAsItIs(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("example_data.json");
+        Files.writeString(
+                file,
+                "{\"help\": \"comment text goes here...\", \"dataset\": {\"name\": \"test\","
+                        + " \"data_dir\": \"videos4test\", \"dir_videos\": \"videos\","
+                        + " \"dir_frames\": \"frames\", \"dir_audios\": \"audios\","
+                        + " \"file_train_list\": \"training.txt\","
+                        + " \"file_val_list\": \"validation.txt\","
+                        + " \"frames_tmpl\": \"{:05d}.jpg\"}}");
+        DataConfig config = DataConfig.load(file);
+        assertEquals(dir.toAbsolutePath().resolve("videos4test").normalize(), config.dataRoot());
+        assertEquals("{:05d}.jpg", config.framesTmpl());
+        ConfigException e =
+                assertThrows(
+                        ConfigException.class,
+                        () -> DataConfig.parse("{\"dataset\": {\"fileVDB\": \"x\"}}", file));
+        assertTrue(e.getMessage().contains("unknown key 'dataset.fileVDB'"), e.getMessage());
     }
 }

@@ -76,7 +76,12 @@ final class PreprocessCommand implements Callable<Integer> {
             ClipTensors tensors = extractor.testClip(clip.clip(), clip.clips());
             Npy.write(out.resolve("video.npy"), tensors.video(), 1, segments, 3, size, size);
             PreviewWriter.writeContactSheet(
-                    out.resolve("frames.png"), tensors.video(), segments, size);
+                    out.resolve("frames.png"),
+                    tensors.video(),
+                    segments,
+                    size,
+                    media.mean(),
+                    media.std());
             if (tensors.audio() != null) {
                 Npy.write(out.resolve("audio.npy"), tensors.audio(), 1, 3, size, size);
                 PreviewWriter.writeSpectrograms(out.resolve("audio.png"), tensors.audio(), size);
@@ -85,6 +90,7 @@ final class PreprocessCommand implements Callable<Integer> {
                     !media.audio() ? "off" : tensors.audioMissing() ? "missing" : "present";
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("input", video.toAbsolutePath().toString());
+            summary.put("profile", media.profile().jsonName());
             summary.put("frames", extractor.frameCount());
             summary.put("clip", clip.clip());
             summary.put("clips", clip.clips());

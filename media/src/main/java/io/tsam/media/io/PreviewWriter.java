@@ -1,9 +1,9 @@
 package io.tsam.media.io;
 
-import io.tsam.media.image.Normalization;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
@@ -21,10 +21,11 @@ public final class PreviewWriter {
     private PreviewWriter() {}
 
     /**
-     * Writes the {@code [T, 3, size, size]} normalised video tensor as one row of frames, undoing
-     * the mean/std normalisation.
+     * Writes the {@code [T, 3, size, size]} video tensor as one row of frames, undoing the
+     * normalisation {@code (pixel / 255 - mean) / std} it was made with.
      */
-    public static void writeContactSheet(Path file, float[] video, int frames, int size)
+    public static void writeContactSheet(
+            Path file, float[] video, int frames, int size, List<Float> mean, List<Float> std)
             throws IOException {
         BufferedImage sheet = canvas(frames, size);
         int plane = size * size;
@@ -35,8 +36,7 @@ public final class PreviewWriter {
                     int rgb = 0;
                     for (int c = 0; c < 3; c++) {
                         float v = video[base + c * plane + y * size + x];
-                        float pixel =
-                                (v * Normalization.STD.get(c) + Normalization.MEAN.get(c)) * 255f;
+                        float pixel = (v * std.get(c) + mean.get(c)) * 255f;
                         rgb = (rgb << 8) | clamp(Math.round(pixel));
                     }
                     sheet.setRGB(t * (size + GAP) + x, y, rgb);

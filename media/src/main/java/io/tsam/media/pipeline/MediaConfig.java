@@ -5,6 +5,7 @@ import io.tsam.config.AugmentationConfig;
 import io.tsam.config.InputProfile;
 import io.tsam.config.ResizeMode;
 import io.tsam.config.TsamConfig;
+import io.tsam.media.image.Normalization;
 import java.util.List;
 import java.util.Objects;
 
@@ -89,6 +90,16 @@ public record MediaConfig(
                 d.audioImage(),
                 List.of(),
                 d.fps());
+    }
+
+    /** The RGB means the frames' {@code pixel / 255} are reduced by: 0 under TSAM's profile. */
+    public List<Float> mean() {
+        return tsamProfile() ? List.of(0f, 0f, 0f) : Normalization.MEAN;
+    }
+
+    /** The RGB standard deviations frames are divided by: 1 under TSAM's profile. */
+    public List<Float> std() {
+        return tsamProfile() ? List.of(1f, 1f, 1f) : Normalization.STD;
     }
 
     /** Whether inputs are computed as TSAM's code computes them. */

@@ -19,8 +19,6 @@ import java.util.List;
  */
 public final class PipelineParameters {
     private static final int MILLIS_PER_SECOND = 1000;
-    private static final List<Float> UNNORMALISED_MEAN = List.of(0f, 0f, 0f);
-    private static final List<Float> UNNORMALISED_STD = List.of(1f, 1f, 1f);
 
     private PipelineParameters() {}
 
@@ -35,10 +33,11 @@ public final class PipelineParameters {
                         new Preprocessing.MelWindow(
                                 audio.windowsMs().get(c), audio.hopsMs().get(c)));
             }
+            MediaConfig media = MediaConfig.of(config);
             return Preprocessing.of(
                     config,
-                    UNNORMALISED_MEAN,
-                    UNNORMALISED_STD,
+                    media.mean(),
+                    media.std(),
                     new Preprocessing.AudioFeatures(
                             0,
                             windows,

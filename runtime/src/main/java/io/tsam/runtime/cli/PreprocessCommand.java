@@ -90,7 +90,13 @@ final class PreprocessCommand implements Callable<Integer> {
         int size = media.cropSize();
         int segments = media.videoSegments();
         Npy.write(out.resolve(VIDEO_NPY), tensors.video(), 1, segments, 3, size, size);
-        PreviewWriter.writeContactSheet(out.resolve("frames.png"), tensors.video(), segments, size);
+        PreviewWriter.writeContactSheet(
+                out.resolve("frames.png"),
+                tensors.video(),
+                segments,
+                size,
+                media.mean(),
+                media.std());
         if (tensors.audio() != null) {
             Npy.write(out.resolve(AUDIO_NPY), tensors.audio(), 1, 3, size, size);
             PreviewWriter.writeSpectrograms(out.resolve("audio.png"), tensors.audio(), size);
@@ -98,6 +104,9 @@ final class PreprocessCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("input", video.toAbsolutePath().toString());
         summary.put("model", model.toAbsolutePath().toString());
+        summary.put("profile", media.profile().jsonName());
+        summary.put("shift_style", metadata.config().shiftTemporal().style().jsonName());
+        summary.put("clip_average", metadata.config().modelValidation().average().jsonName());
         summary.put("frames", prepared.frames());
         summary.put("clip", chosen.clip());
         summary.put("clips", chosen.clips());
@@ -112,8 +121,9 @@ final class PreprocessCommand implements Callable<Integer> {
 
         PrintWriter o = spec.commandLine().getOut();
         o.printf(
-                "%s: %d frames, clip %d/%d sampled %s, audio %s%n",
+                "%s: %s profile, %d frames, clip %d/%d sampled %s, audio %s%n",
                 video,
+                media.profile().jsonName(),
                 prepared.frames(),
                 chosen.clip(),
                 chosen.clips(),
