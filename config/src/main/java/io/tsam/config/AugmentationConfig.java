@@ -10,7 +10,9 @@ import java.util.Objects;
  * The {@code data_augmentation} section: which preprocessing builds the inputs and how frames are
  * resized, cropped and augmented (SPEC §2).
  *
- * @param profile {@code profile}: TSAM's code ({@code tsam}, default) or TSM's ImageNet practice
+ * @param profile {@code profile}: TSAM's code ({@code tsam}) or TSM's ImageNet practice ({@code
+ *     imagenet}, the default: a model file in this project's layout computes TSAM's input only when
+ *     it says so; TSAM's own config layouts always do)
  * @param scaleSize {@code scale_size}: {@code imagenet}: frames are resized to this before the
  *     crop; {@code tsam}: a video file's frames are scaled to this height first, as TSAM's {@code
  *     video2frames.py} does (TSAM's {@code input_size}, 256); >= 1
@@ -88,10 +90,10 @@ public record AugmentationConfig(
         Check.positive(SECTION + ".fps", fps);
     }
 
-    /** The defaults: TSAM's profile, 256, 224, square, flip, TSAM's scales, no jitter or blur. */
+    /** The defaults: ImageNet profile, 256, 224, square, flip; TSAM's scales and audio image. */
     public static AugmentationConfig defaults() {
         return new AugmentationConfig(
-                InputProfile.TSAM,
+                InputProfile.IMAGENET,
                 256,
                 224,
                 ResizeMode.SQUARE,

@@ -11,7 +11,8 @@ public enum InputProfile {
     TSAM("tsam"),
     /**
      * TSM/MMAction2 practice: ImageNet mean/std, resize to {@code scale_size} then crop; a 16 kHz
-     * mono audio image, standardised. What files written before profiles existed computed.
+     * mono audio image, standardised. The default of this project's model files, and what files
+     * written before profiles existed computed.
      */
     IMAGENET("imagenet");
 

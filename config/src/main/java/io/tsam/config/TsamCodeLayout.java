@@ -38,7 +38,11 @@ final class TsamCodeLayout {
             return true;
         }
         JsonSection augmentation = root.peek(AugmentationConfig.SECTION);
-        return augmentation != null && OWN_SECTIONS.stream().anyMatch(augmentation::has);
+        JsonSection model = root.peek(ModelConfig.SECTION);
+        JsonSection optimizer = root.peek(OptimizerConfig.SECTION);
+        return (augmentation != null && OWN_SECTIONS.stream().anyMatch(augmentation::has))
+                || (model != null && model.has("pretrain"))
+                || (optimizer != null && optimizer.has("gd"));
     }
 
     /** Maps a file {@link #recognises} recognises; unknown keys are errors as elsewhere. */
@@ -72,7 +76,7 @@ final class TsamCodeLayout {
             shift = root.section(ShiftConfig.SECTION);
         }
         ModelConfig modelConfig = readModel(model, videoSegments, audioSegments);
-        ShiftConfig shiftConfig = readShift(shift);
+        ShiftConfig shiftConfig = ShiftConfig.read(shift);
         AugmentationConfig augmentation =
                 readAugmentation(root.section(AugmentationConfig.SECTION));
         TrainingConfig training =
@@ -115,20 +119,6 @@ final class TsamCodeLayout {
         s.integer("input_mode", 2);
         s.finish();
         return new ModelConfig(videoSegments, audioSegments, arch, dropout, weights);
-    }
-
-    private static ShiftConfig readShift(JsonSection s) {
-        ShiftConfig d = ShiftConfig.defaults();
-        ShiftConfig result =
-                new ShiftConfig(
-                        s.bool("status", d.status()),
-                        s.integer("f_div", d.fDiv()),
-                        s.integer("shift_depth", d.shiftDepth()),
-                        s.integer("n_insert", d.nInsert()),
-                        s.integer("m_insert", d.mInsert()),
-                        ShiftStyle.TSAM);
-        s.finish();
-        return result;
     }
 
     private static AugmentationConfig readAugmentation(JsonSection s) {

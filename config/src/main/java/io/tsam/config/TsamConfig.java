@@ -127,13 +127,33 @@ public record TsamConfig(
     }
 
     /**
-     * Whether the model file sets {@code shift_temporal.style} itself; where it does not, a caller
-     * that knows better than the default (e.g. from a checkpoint's naming) may choose the style.
+     * Whether the model file chooses the shift style: its own {@code shift_temporal.style}, or
+     * TSAM's config layout, which always means TSAM's style; where it does not, a caller that knows
+     * better than the default (e.g. from a checkpoint's naming) may choose the style.
      *
      * @throws ConfigException if the file cannot be read or is not JSON
      */
     public static boolean statesShiftStyle(Path file) {
-        return states(file, ShiftConfig.SECTION, ShiftConfig.STYLE_KEY);
+        JsonSection root = JsonSection.root(ConfigFiles.readText(file), file, null);
+        return TsamCodeLayout.recognises(root)
+                || states(file, ShiftConfig.SECTION, ShiftConfig.STYLE_KEY);
+    }
+
+    /**
+     * Whether the model file chooses the input profile: its own {@code data_augmentation.profile},
+     * or TSAM's config layout, which always means TSAM's profile.
+     *
+     * @throws ConfigException if the file cannot be read or is not JSON
+     */
+    public static boolean statesInputProfile(Path file) {
+        JsonSection root = JsonSection.root(ConfigFiles.readText(file), file, null);
+        return TsamCodeLayout.recognises(root)
+                || states(file, AugmentationConfig.SECTION, AugmentationConfig.PROFILE_KEY);
+    }
+
+    /** A copy computing its inputs by {@code profile}. */
+    public TsamConfig withInputProfile(InputProfile profile) {
+        return withDataAugmentation(dataAugmentation.withProfile(profile));
     }
 
     /**

@@ -105,7 +105,7 @@ class TsamConfigTest {
                 """
                 {
                   "data_augmentation": {
-                    "profile": "tsam",
+                    "profile": "imagenet",
                     "scale_size": 256,
                     "crop_size": 224,
                     "resize_mode": "square",
@@ -229,7 +229,7 @@ class TsamConfigTest {
         TsamConfig config = TsamConfig.load(Path.of("example_config.json"));
 
         AugmentationConfig augmentation = config.dataAugmentation();
-        assertEquals(InputProfile.TSAM, augmentation.profile(), "no profile key: TSAM's");
+        assertEquals(InputProfile.IMAGENET, augmentation.profile(), "no profile key: ImageNet's");
         assertEquals(128, augmentation.scaleSize());
         assertEquals(112, augmentation.cropSize());
         assertEquals(false, augmentation.flip());

@@ -1,9 +1,13 @@
 package io.tsam.exporter.cli;
 
+import io.tsam.config.InputProfile;
 import io.tsam.config.ShiftStyle;
 import io.tsam.exporter.source.ExportSource;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -50,25 +54,54 @@ final class CheckpointOptions {
             })
     ShiftStyle shiftStyle;
 
+    @Option(
+            names = "--input-profile",
+            paramLabel = "tsam|imagenet",
+            converter = InputProfileConverter.class,
+            description = {
+                "How inputs are computed (SPEC §2). Default: the model file's"
+                        + " data_augmentation.profile, else by the checkpoint's naming (TSM's:"
+                        + " imagenet; TSAM's: tsam)."
+            })
+    InputProfile inputProfile;
+
     /** Loads the checkpoint; the caller closes the source. */
     ExportSource load() {
         return ExportSource.load(
                 checkpoint,
                 Optional.ofNullable(config),
                 Optional.ofNullable(labels),
-                Optional.ofNullable(shiftStyle));
+                new ExportSource.Overrides(
+                        Optional.ofNullable(shiftStyle), Optional.ofNullable(inputProfile)));
     }
 
-    /** Reads the style by its config-file name. */
+    /** Reads a style by its config-file name. */
     static final class ShiftStyleConverter implements ITypeConverter<ShiftStyle> {
         @Override
         public ShiftStyle convert(String value) {
-            for (ShiftStyle style : ShiftStyle.values()) {
-                if (style.jsonName().equals(value)) {
-                    return style;
-                }
-            }
-            throw new TypeConversionException("expected tsam or tsm, got '" + value + "'");
+            return byName(value, ShiftStyle.values(), ShiftStyle::jsonName);
         }
+    }
+
+    /** Reads a profile by its config-file name. */
+    static final class InputProfileConverter implements ITypeConverter<InputProfile> {
+        @Override
+        public InputProfile convert(String value) {
+            return byName(value, InputProfile.values(), InputProfile::jsonName);
+        }
+    }
+
+    private static <E> E byName(String value, E[] values, Function<E, String> name) {
+        for (E candidate : values) {
+            if (name.apply(candidate).equals(value)) {
+                return candidate;
+            }
+        }
+        throw new TypeConversionException(
+                "expected one of "
+                        + Arrays.stream(values).map(name).collect(Collectors.joining(", "))
+                        + ", got '"
+                        + value
+                        + "'");
     }
 }

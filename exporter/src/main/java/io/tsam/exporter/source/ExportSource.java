@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.tsam.config.InputProfile;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
@@ -84,7 +85,7 @@ public final class ExportSource implements AutoCloseable {
             Path checkpoint,
             Optional<Path> configFile,
             Optional<Path> labelsFile,
-            Optional<ShiftStyle> shiftStyle) {
+            Overrides overrides) {
         if (!Files.isRegularFile(checkpoint)) {
             throw new CheckpointException(checkpoint, "does not exist or is not a file");
         }
@@ -116,7 +117,7 @@ public final class ExportSource implements AutoCloseable {
                                 ? NativeCheckpoint.readWeights(checkpoint, scope)
                                 : TensorFiles.read(checkpoint, scope);
                 classes = classes(checkpoint, raw);
-                config = withStyle(loaded, configFile, raw, shiftStyle, notes);
+                config = decide(loaded, configFile, raw, overrides, notes);
                 net =
                         TsamNet.builder()
                                 .setModel(config.model())
@@ -138,38 +139,72 @@ public final class ExportSource implements AutoCloseable {
     }
 
     /**
-     * The config with the shift style decided (SPEC §4): {@code --shift-style} if given, else the
-     * model file's own {@code shift_temporal.style}, else what the checkpoint's naming says: TSM's
-     * layout ({@code new_fc}) was trained with TSM's rule, TSAM's ({@code last_fc}) with TSAM's. A
-     * native checkpoint's sidecar config already records its style.
+     * The config with the computation decided (SPEC §4): the shift style and input profile from the
+     * flags if given, else from the model file if it states them, else from the checkpoint's
+     * naming: TSM's layout ({@code new_fc}) was trained with TSM's rules (zeros past the clip,
+     * ImageNet inputs), TSAM's ({@code last_fc}) with TSAM's. The clip average follows the style
+     * unless the file states it. A native checkpoint's sidecar config records all three already.
      */
-    private static TsamConfig withStyle(
+    private static TsamConfig decide(
             TsamConfig loaded,
             Optional<Path> configFile,
             Map<String, NDArray> raw,
-            Optional<ShiftStyle> shiftStyle,
+            Overrides overrides,
             List<String> notes) {
-        boolean averageStated = configFile.map(TsamConfig::statesClipAverage).orElse(true);
-        if (shiftStyle.isPresent()) {
-            return loaded.withShiftStyle(shiftStyle.get(), averageStated);
+        if (configFile.isEmpty()) {
+            TsamConfig config = loaded;
+            if (overrides.shiftStyle().isPresent()) {
+                config = config.withShiftStyle(overrides.shiftStyle().get(), true);
+            }
+            return overrides.inputProfile().map(config::withInputProfile).orElse(config);
         }
-        if (configFile.isEmpty() || TsamConfig.statesShiftStyle(configFile.get())) {
-            return loaded;
-        }
+        Path file = configFile.get();
         StateDict.Form form = StateDict.formOf(raw.keySet());
-        ShiftStyle style = form == StateDict.Form.TSAM ? ShiftStyle.TSAM : ShiftStyle.TSM;
-        TsamConfig config = loaded.withShiftStyle(style, averageStated);
-        notes.add(
-                form.description()
-                        + ": shift style "
-                        + style.jsonName()
-                        + ", clips averaged by "
-                        + config.modelValidation().average().jsonName()
-                        + (style == ShiftStyle.TSM
-                                ? " (TSM's rules: zeros past the clip's ends)"
-                                : " (TSAM's rules: frames past the ends keep their own value)")
-                        + "; --shift-style overrides");
+        boolean tsam = form == StateDict.Form.TSAM;
+        List<String> decided = new ArrayList<>();
+        ShiftStyle style;
+        if (overrides.shiftStyle().isPresent()) {
+            style = overrides.shiftStyle().get();
+        } else if (TsamConfig.statesShiftStyle(file)) {
+            style = loaded.shiftTemporal().style();
+        } else {
+            style = tsam ? ShiftStyle.TSAM : ShiftStyle.TSM;
+            decided.add("shift style " + style.jsonName());
+        }
+        TsamConfig config = loaded.withShiftStyle(style, TsamConfig.statesClipAverage(file));
+        if (!TsamConfig.statesClipAverage(file) && !decided.isEmpty()) {
+            decided.add("clips averaged by " + config.modelValidation().average().jsonName());
+        }
+        if (overrides.inputProfile().isPresent()) {
+            config = config.withInputProfile(overrides.inputProfile().get());
+        } else if (!TsamConfig.statesInputProfile(file)) {
+            InputProfile profile = tsam ? InputProfile.TSAM : InputProfile.IMAGENET;
+            config = config.withInputProfile(profile);
+            decided.add("input profile " + profile.jsonName());
+        }
+        if (!decided.isEmpty()) {
+            notes.add(
+                    form.description()
+                            + ": "
+                            + String.join(", ", decided)
+                            + (tsam ? " (TSAM's rules)" : " (TSM's rules)")
+                            + "; --shift-style and --input-profile override");
+        }
         return config;
+    }
+
+    /**
+     * What the command line says about the computation, overriding the model file and the
+     * checkpoint's naming.
+     *
+     * @param shiftStyle {@code --shift-style}
+     * @param inputProfile {@code --input-profile}
+     */
+    public record Overrides(Optional<ShiftStyle> shiftStyle, Optional<InputProfile> inputProfile) {
+        /** Nothing overridden. */
+        public static Overrides none() {
+            return new Overrides(Optional.empty(), Optional.empty());
+        }
     }
 
     /** What loading decided that the user did not say, one line each (e.g. the shift style). */

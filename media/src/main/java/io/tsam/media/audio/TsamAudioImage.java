@@ -51,7 +51,7 @@ public final class TsamAudioImage {
      *
      * @return row-major {@code [3][height][width]}
      * @throws IllegalArgumentException if a window is longer than {@value #FFT_SIZE} samples at the
-     *     track's rate (TSAM's code fails there too)
+     *     track's rate (above 48 kHz for 100 ms windows; TSAM's code fails there too)
      */
     public float[] build(AudioTrack track) {
         return spectrograms(firstChannelAsPcm16(track), track.sampleRate());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tsam.config.FramesTemplate;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.io.AtomicFile;
-import io.tsam.media.io.Npy;
 import io.tsam.media.io.PreviewWriter;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
@@ -74,18 +73,7 @@ final class PreprocessCommand implements Callable<Integer> {
         int segments = media.videoSegments();
         try (ClipExtractor extractor = open(media)) {
             ClipTensors tensors = extractor.testClip(clip.clip(), clip.clips());
-            Npy.write(out.resolve("video.npy"), tensors.video(), 1, segments, 3, size, size);
-            PreviewWriter.writeContactSheet(
-                    out.resolve("frames.png"),
-                    tensors.video(),
-                    segments,
-                    size,
-                    media.mean(),
-                    media.std());
-            if (tensors.audio() != null) {
-                Npy.write(out.resolve("audio.npy"), tensors.audio(), 1, 3, size, size);
-                PreviewWriter.writeSpectrograms(out.resolve("audio.png"), tensors.audio(), size);
-            }
+            PreviewWriter.writeClip(out, tensors, media);
             String audioState =
                     !media.audio() ? "off" : tensors.audioMissing() ? "missing" : "present";
             Map<String, Object> summary = new LinkedHashMap<>();

@@ -21,14 +21,7 @@ public final class BilinearResize {
      * @return a new row-major {@code (dstH, dstW)} array
      */
     public static float[] resize(float[] src, int srcH, int srcW, int dstH, int dstW) {
-        if (src.length != srcH * srcW) {
-            throw new IllegalArgumentException(
-                    "plane holds " + src.length + " values, not " + srcH + "x" + srcW);
-        }
-        if (dstH <= 0 || dstW <= 0) {
-            throw new IllegalArgumentException(
-                    "target size must be positive, got " + dstH + "x" + dstW);
-        }
+        checkSizes(src, srcH, srcW, dstH, dstW);
         float[] rows = horizontal(src, srcH, srcW, Weights.of(srcW, dstW));
         return vertical(rows, srcH, dstW, Weights.of(srcH, dstH));
     }
@@ -43,6 +36,12 @@ public final class BilinearResize {
      */
     public static float[] resizeWithoutAntialias(
             float[] src, int srcH, int srcW, int dstH, int dstW) {
+        checkSizes(src, srcH, srcW, dstH, dstW);
+        float[] rows = horizontal(src, srcH, srcW, Weights.twoTap(srcW, dstW));
+        return vertical(rows, srcH, dstW, Weights.twoTap(srcH, dstH));
+    }
+
+    private static void checkSizes(float[] src, int srcH, int srcW, int dstH, int dstW) {
         if (src.length != srcH * srcW) {
             throw new IllegalArgumentException(
                     "plane holds " + src.length + " values, not " + srcH + "x" + srcW);
@@ -51,8 +50,6 @@ public final class BilinearResize {
             throw new IllegalArgumentException(
                     "target size must be positive, got " + dstH + "x" + dstW);
         }
-        float[] rows = horizontal(src, srcH, srcW, Weights.twoTap(srcW, dstW));
-        return vertical(rows, srcH, dstW, Weights.twoTap(srcH, dstH));
     }
 
     private static float[] horizontal(float[] src, int h, int srcW, Weights wx) {

@@ -1,5 +1,7 @@
 package io.tsam.media.io;
 
+import io.tsam.media.pipeline.ClipTensors;
+import io.tsam.media.pipeline.MediaConfig;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +21,23 @@ public final class PreviewWriter {
     };
 
     private PreviewWriter() {}
+
+    /**
+     * Writes what a model is fed for one clip into {@code dir}: {@code video.npy} {@code [1, T, 3,
+     * S, S]}, {@code frames.png} and, with audio, {@code audio.npy} {@code [1, 3, S, S]} and {@code
+     * audio.png}.
+     */
+    public static void writeClip(Path dir, ClipTensors clip, MediaConfig media) throws IOException {
+        int size = media.cropSize();
+        int segments = media.videoSegments();
+        Npy.write(dir.resolve("video.npy"), clip.video(), 1, segments, 3, size, size);
+        writeContactSheet(
+                dir.resolve("frames.png"), clip.video(), segments, size, media.mean(), media.std());
+        if (clip.audio() != null) {
+            Npy.write(dir.resolve("audio.npy"), clip.audio(), 1, 3, size, size);
+            writeSpectrograms(dir.resolve("audio.png"), clip.audio(), size);
+        }
+    }
 
     /**
      * Writes the {@code [T, 3, size, size]} video tensor as one row of frames, undoing the

@@ -1,5 +1,6 @@
 package io.tsam.media.pipeline;
 
+import io.tsam.media.MediaException;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.audio.AudioTrack;
 import io.tsam.media.audio.TsamAudioImage;
@@ -116,11 +117,20 @@ public final class ClipExtractor implements AutoCloseable {
             Optional<AudioTrack> audio = track();
             audioImage =
                     config.tsamProfile()
-                            ? audio.map(tsamAudio::build).orElseGet(tsamAudio::silence)
+                            ? audio.map(this::tsamImage).orElseGet(tsamAudio::silence)
                             : audio.map(t -> AudioImage.fromTrack(t, size, size))
                                     .orElseGet(() -> AudioImage.silence(size, size));
         }
         return audioImage;
+    }
+
+    /** TSAM's audio image of the track; a track it cannot take names the file. */
+    private float[] tsamImage(AudioTrack track) {
+        try {
+            return tsamAudio.build(track);
+        } catch (IllegalArgumentException e) {
+            throw new MediaException(audioFile.orElseThrow(), e.getMessage(), e);
+        }
     }
 
     /** The decoded audio track, read once; empty when the file has none. */

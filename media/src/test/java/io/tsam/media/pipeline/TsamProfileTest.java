@@ -26,7 +26,8 @@ class TsamProfileTest {
     private static final MediaConfig CONFIG =
             MediaConfig.of(
                     TsamConfig.parse(
-                            "{\"data_augmentation\": {\"scale_size\": 256, \"crop_size\": 64,"
+                            "{\"data_augmentation\": {\"profile\": \"tsam\", \"scale_size\": 256,"
+                                    + " \"crop_size\": 64,"
                                     + " \"audio_image\": {\"n_mels\": 64}},"
                                     + " \"model\": {\"video_segments\": 4}}",
                             null));

@@ -8,7 +8,6 @@ import io.tsam.config.ModelMetadata;
 import io.tsam.media.cli.ClipChoice;
 import io.tsam.media.cli.ExitCode;
 import io.tsam.media.io.AtomicFile;
-import io.tsam.media.io.Npy;
 import io.tsam.media.io.PreviewWriter;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
@@ -43,12 +42,6 @@ import picocli.CommandLine.Spec;
                     + " preprocess.json."
         })
 final class PreprocessCommand implements Callable<Integer> {
-
-    /** The video tensor's file name. */
-    static final String VIDEO_NPY = "video.npy";
-
-    /** The audio tensor's file name. */
-    static final String AUDIO_NPY = "audio.npy";
 
     @Parameters(paramLabel = "VIDEO", description = "A video file.")
     Path video;
@@ -89,18 +82,7 @@ final class PreprocessCommand implements Callable<Integer> {
         MediaConfig media = preprocessor.media();
         int size = media.cropSize();
         int segments = media.videoSegments();
-        Npy.write(out.resolve(VIDEO_NPY), tensors.video(), 1, segments, 3, size, size);
-        PreviewWriter.writeContactSheet(
-                out.resolve("frames.png"),
-                tensors.video(),
-                segments,
-                size,
-                media.mean(),
-                media.std());
-        if (tensors.audio() != null) {
-            Npy.write(out.resolve(AUDIO_NPY), tensors.audio(), 1, 3, size, size);
-            PreviewWriter.writeSpectrograms(out.resolve("audio.png"), tensors.audio(), size);
-        }
+        PreviewWriter.writeClip(out, tensors, media);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("input", video.toAbsolutePath().toString());
         summary.put("model", model.toAbsolutePath().toString());
