@@ -2,7 +2,7 @@ package io.tsam.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.tsam.media.io.AtomicFile;
+import io.tsam.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

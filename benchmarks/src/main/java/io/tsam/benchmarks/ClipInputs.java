@@ -1,8 +1,8 @@
 package io.tsam.benchmarks;
 
+import io.tsam.backend.InferenceBackend;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
-import io.tsam.runtime.backend.InferenceBackend;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -1,7 +1,7 @@
 package io.tsam.benchmarks;
 
-import io.tsam.media.cli.CommandLines;
 import io.tsam.media.sampling.SegmentSampler;
+import io.tsam.media.video.FfmpegLogging;
 import io.tsam.media.video.VideoFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ public final class DecodeBenchmark {
 
     /** Runs the measurement and writes the JSON report. */
     public static void main(String[] args) throws Exception {
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         Path out = Path.of(args[0]);
         int segments = Integer.parseInt(args[1]);
         int repeats = Integer.parseInt(args[2]);

@@ -2,12 +2,12 @@ package io.tsam.benchmarks;
 
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.backend.OrtBackend;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ModelMetadata;
-import io.tsam.media.cli.CommandLines;
-import io.tsam.media.io.AtomicFile;
 import io.tsam.media.pipeline.ClipTensors;
-import io.tsam.runtime.backend.OrtBackend;
+import io.tsam.media.video.FfmpegLogging;
 import io.tsam.runtime.bench.BatchResult;
 import io.tsam.runtime.bench.BenchCharts;
 import io.tsam.runtime.bench.LatencyStats;
@@ -50,7 +50,7 @@ public final class RuntimeBenchmark {
 
     /** Runs the measurements and writes the JSON report and the charts. */
     public static void main(String[] args) throws IOException {
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         Path out = Path.of(args[0]);
         Path model = Path.of(args[1]);
         int threads = Integer.parseInt(args[2]);

@@ -1,9 +1,9 @@
 package io.tsam.benchmarks;
 
+import io.tsam.backend.InferenceBackend;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
-import io.tsam.runtime.backend.InferenceBackend;
 import io.tsam.runtime.predict.Predictor;
 import io.tsam.runtime.serve.InferenceServer;
 import io.tsam.runtime.serve.ServeConfig;

@@ -1,9 +1,12 @@
 package io.tsam.exporter.cli;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tsam.backend.OrtBackend;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.cli.ProgressBars;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.DataConfig;
 import io.tsam.config.VideoList;
 import io.tsam.exporter.eval.EvaluationListener;
@@ -11,9 +14,6 @@ import io.tsam.exporter.eval.EvaluationReport;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import io.tsam.exporter.eval.ExportEvaluation;
 import io.tsam.exporter.source.ExportSource;
-import io.tsam.media.cli.ExitCode;
-import io.tsam.media.cli.ProgressBars;
-import io.tsam.media.io.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,7 +62,7 @@ final class EvalOptions {
      * @return false if some videos were skipped, true otherwise (or without {@code --eval})
      */
     boolean run(ExportSource source, byte[] model, Path out, CommandLine commandLine)
-            throws OrtException, IOException {
+            throws IOException {
         if (data == null) {
             return true;
         }
@@ -70,15 +70,19 @@ final class EvalOptions {
         PrintWriter err = commandLine.getErr();
         EvaluationReport report;
         // A bar only where someone watches: piped output and tests get the lines alone.
-        try (ProgressBar bar =
-                System.console() == null
-                        ? null
-                        : ProgressBars.start("evaluate", videos.size(), "videos")) {
+        try (OrtBackend backend =
+                        OrtBackend.builder()
+                                .setModel(model, out)
+                                .setEnvironment(OrtEnvironment.getEnvironment())
+                                .build();
+                ProgressBar bar =
+                        System.console() == null
+                                ? null
+                                : ProgressBars.start("evaluate", videos.size(), "videos")) {
             report =
                     ExportEvaluation.builder()
-                            .setEnvironment(OrtEnvironment.getEnvironment())
+                            .setBackend(backend)
                             .setNet(source.net())
-                            .setModel(model)
                             .setConfig(source.config())
                             .setData(dataConfig)
                             .setVideos(videos)

@@ -2,7 +2,7 @@ package io.tsam.exporter.cli;
 
 /**
  * The exit status {@code tsam-export} adds to the shared ones of {@link
- * io.tsam.media.cli.ExitCode}.
+ * io.tsam.common.cli.ExitCode}.
  */
 public final class ExportExitCode {
 

@@ -1,17 +1,17 @@
 package io.tsam.exporter.cli;
 
+import io.tsam.backend.tensorrt.BatchProfile;
+import io.tsam.backend.tensorrt.EngineInfo;
+import io.tsam.backend.tensorrt.EnginePlan;
+import io.tsam.backend.tensorrt.GpuInfo;
+import io.tsam.backend.tensorrt.GpuProbe;
+import io.tsam.backend.tensorrt.GpuStatus;
+import io.tsam.backend.tensorrt.TensorRtPrecision;
 import io.tsam.config.DataConfig;
 import io.tsam.exporter.source.ExportSource;
-import io.tsam.exporter.trt.BatchProfile;
 import io.tsam.exporter.trt.CalibrationCache;
 import io.tsam.exporter.trt.ClipCalibrationSource;
-import io.tsam.exporter.trt.EngineInfo;
-import io.tsam.exporter.trt.EnginePlan;
-import io.tsam.exporter.trt.GpuInfo;
-import io.tsam.exporter.trt.GpuProbe;
-import io.tsam.exporter.trt.GpuStatus;
 import io.tsam.exporter.trt.TensorRtExporter;
-import io.tsam.exporter.trt.TensorRtPrecision;
 import io.tsam.media.pipeline.MediaConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +30,7 @@ import picocli.CommandLine.TypeConversionException;
  *
  * <p>The engine is built after the ONNX model is installed, so that a machine without a usable GPU
  * still gets the ONNX model; the step then fails with one line naming what is missing, and the exit
- * status is {@link io.tsam.media.cli.ExitCode#BAD_INPUT}: {@code --tensorrt} cannot be honoured on
+ * status is {@link io.tsam.common.cli.ExitCode#BAD_INPUT}: {@code --tensorrt} cannot be honoured on
  * this machine, and the same command works on one with a GPU.
  */
 final class TensorRtOptions {

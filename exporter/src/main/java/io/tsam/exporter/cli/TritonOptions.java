@@ -1,9 +1,9 @@
 package io.tsam.exporter.cli;
 
+import io.tsam.backend.tensorrt.EnginePlan;
 import io.tsam.exporter.triton.TritonConfig;
 import io.tsam.exporter.triton.TritonModel;
 import io.tsam.exporter.triton.TritonModelWriter;
-import io.tsam.exporter.trt.EnginePlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

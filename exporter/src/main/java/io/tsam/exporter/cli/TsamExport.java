@@ -1,19 +1,18 @@
 package io.tsam.exporter.cli;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
+import io.tsam.backend.tensorrt.EnginePlan;
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.cli.VerboseOption;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.ModelConfig;
 import io.tsam.exporter.onnx.OnnxOp;
 import io.tsam.exporter.onnx.OpCensus;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
 import io.tsam.exporter.source.ExportSource;
-import io.tsam.exporter.trt.EnginePlan;
 import io.tsam.exporter.verify.ParityReport;
-import io.tsam.media.cli.CommandLines;
-import io.tsam.media.cli.ExitCode;
-import io.tsam.media.cli.VerboseOption;
-import io.tsam.media.io.AtomicFile;
+import io.tsam.media.video.FfmpegLogging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class TsamExport implements Callable<Integer> {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(newCommandLine(out, err).execute(args));
@@ -92,7 +91,7 @@ public final class TsamExport implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws IOException, OrtException {
+    public Integer call() throws IOException {
         verification.validate();
         tensorRt.validate();
         triton.validate(tensorRt.maxBatch());
@@ -140,8 +139,8 @@ public final class TsamExport implements Callable<Integer> {
                 .export();
     }
 
-    private boolean verify(ExportSource source, byte[] model) throws OrtException {
-        ParityReport report = verification.run(OrtEnvironment.getEnvironment(), source, model);
+    private boolean verify(ExportSource source, byte[] model) {
+        ParityReport report = verification.run(source, model, out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(report.table());
         stdout.flush();

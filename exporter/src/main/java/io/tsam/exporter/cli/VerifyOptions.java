@@ -1,7 +1,7 @@
 package io.tsam.exporter.cli;
 
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
+import io.tsam.backend.OrtBackend;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.source.ExportSource;
 import io.tsam.exporter.verify.ParityCheck;
@@ -59,9 +59,13 @@ final class VerifyOptions {
         }
     }
 
-    /** Compares the model with the source's net on random inputs and the given videos. */
-    ParityReport run(OrtEnvironment environment, ExportSource source, byte[] model)
-            throws OrtException {
+    /**
+     * Compares the model with the source's net on random inputs and the given videos, running the
+     * model as the runtime will: ONNX Runtime on the CPU, through the shared backend.
+     *
+     * @param name what the model will be called once installed, for messages
+     */
+    ParityReport run(ExportSource source, byte[] model, Path name) {
         TsamConfig config = source.config();
         int size = config.dataAugmentation().cropSize();
         List<ParityInput> inputs =
@@ -69,14 +73,19 @@ final class VerifyOptions {
         if (!videos.isEmpty()) {
             inputs.add(clips(config, size));
         }
-        return ParityCheck.builder()
-                .setEnvironment(environment)
-                .setNet(source.net())
-                .setModel(model)
-                .setInputs(inputs)
-                .optTolerance(tolerance)
-                .build()
-                .run();
+        try (OrtBackend backend =
+                OrtBackend.builder()
+                        .setModel(model, name)
+                        .setEnvironment(OrtEnvironment.getEnvironment())
+                        .build()) {
+            return ParityCheck.builder()
+                    .setBackend(backend)
+                    .setNet(source.net())
+                    .setInputs(inputs)
+                    .optTolerance(tolerance)
+                    .build()
+                    .run();
+        }
     }
 
     private ParityInput clips(TsamConfig config, int size) {

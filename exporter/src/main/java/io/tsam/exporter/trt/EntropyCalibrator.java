@@ -1,5 +1,7 @@
 package io.tsam.exporter.trt;
 
+import io.tsam.backend.tensorrt.DeviceBuffer;
+import io.tsam.backend.tensorrt.EngineTensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

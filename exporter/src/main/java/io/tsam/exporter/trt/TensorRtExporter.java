@@ -1,12 +1,25 @@
 package io.tsam.exporter.trt;
 
-import io.tsam.media.io.AtomicFile;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.tsam.backend.tensorrt.BatchProfile;
+import io.tsam.backend.tensorrt.EngineInfo;
+import io.tsam.backend.tensorrt.EnginePlan;
+import io.tsam.backend.tensorrt.EngineTensor;
+import io.tsam.backend.tensorrt.GpuInfo;
+import io.tsam.backend.tensorrt.GpuProbe;
+import io.tsam.backend.tensorrt.TensorRtLogger;
+import io.tsam.backend.tensorrt.TensorRtPrecision;
+import io.tsam.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.bytedeco.javacpp.BytePointer;
@@ -125,7 +138,8 @@ public final class TensorRtExporter {
                                 EnginePlan.sha256(onnx),
                                 EnginePlan.sha256(plan),
                                 calibrationNote(calibrator),
-                                Instant.now());
+                                Instant.now(),
+                                metadataOf(onnx));
                 return new EnginePlan(plan, info);
             }
         }
@@ -212,9 +226,9 @@ public final class TensorRtExporter {
     private static void setBatch(
             IOptimizationProfile profile, List<EngineTensor> inputs, int min, int opt, int max) {
         for (EngineTensor input : inputs) {
-            try (Dims64 minDims = dims(input, min);
-                    Dims64 optDims = dims(input, opt);
-                    Dims64 maxDims = dims(input, max)) {
+            try (Dims64 minDims = input.toDims(min);
+                    Dims64 optDims = input.toDims(opt);
+                    Dims64 maxDims = input.toDims(max)) {
                 boolean set =
                         profile.setDimensions(input.name(), OptProfileSelector.kMIN, minDims)
                                 && profile.setDimensions(
@@ -237,17 +251,18 @@ public final class TensorRtExporter {
         }
     }
 
-    /**
-     * {@code input}'s shape with the batch dimension set to {@code batch}; the caller closes it.
-     */
-    static Dims64 dims(EngineTensor input, int batch) {
-        Dims64 dims = new Dims64();
-        dims.nbDims(input.shape().size());
-        dims.d(0, batch);
-        for (int d = 1; d < input.shape().size(); d++) {
-            dims.d(d, input.shape().get(d));
+    /** The ONNX model's {@code metadata_props}, which the engine's sidecar carries over. */
+    private static Map<String, String> metadataOf(byte[] onnx) {
+        try {
+            Map<String, String> metadata = new LinkedHashMap<>();
+            for (StringStringEntryProto entry : ModelProto.parseFrom(onnx).getMetadataPropsList()) {
+                metadata.put(entry.getKey(), entry.getValue());
+            }
+            return metadata;
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(
+                    "the ONNX model does not parse: " + e.getMessage(), e);
         }
-        return dims;
     }
 
     @SuppressWarnings("deprecation") // kFP16, platformHasFast*: see the class javadoc

@@ -1,9 +1,13 @@
 package io.tsam.exporter.verify;
 
 import io.tsam.config.ModelConfig;
+import io.tsam.exporter.onnx.TsamOnnxFormat;
 import io.tsam.media.pipeline.ClipTensors;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -174,5 +178,15 @@ public record ParityInput(String name, long[] videoShape, float[] video, Optiona
                             + length);
         }
         System.arraycopy(from, 0, to, offset, length);
+    }
+
+    /**
+     * The inputs by their graph names, as {@link io.tsam.backend.InferenceBackend#run} takes them.
+     */
+    public Map<String, FloatBuffer> feeds() {
+        Map<String, FloatBuffer> feeds = new LinkedHashMap<>();
+        feeds.put(TsamOnnxFormat.VIDEO, FloatBuffer.wrap(video));
+        audio.ifPresent(values -> feeds.put(TsamOnnxFormat.AUDIO, FloatBuffer.wrap(values)));
+        return feeds;
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
+import io.tsam.backend.OrtBackend;
 import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
 import io.tsam.config.ShiftConfig;
@@ -44,7 +44,7 @@ class ExportEvaluationTest {
     private static NDManager manager;
     private static TsamConfig config;
     private static TsamNet net;
-    private static byte[] model;
+    private static OrtBackend model;
     private static DataConfig data;
 
     @BeforeAll
@@ -62,7 +62,7 @@ class ExportEvaluationTest {
                                 32)
                         .withModelValidation(new ValidationConfig(2, ClipAverage.PROBS));
         net = TestNets.net(manager, config, CLASSES, 5);
-        model =
+        byte[] onnx =
                 TsamOnnxExporter.builder()
                         .setNet(net)
                         .setConfig(config)
@@ -70,15 +70,22 @@ class ExportEvaluationTest {
                         .build()
                         .export()
                         .toByteArray();
+        model =
+                OrtBackend.builder()
+                        .setModel(onnx, Path.of("model.onnx"))
+                        .setEnvironment(OrtEnvironment.getEnvironment())
+                        .optIntraOpThreads(2)
+                        .build();
     }
 
     @AfterAll
     static void close() {
+        model.close();
         manager.close();
     }
 
     @Test
-    void theExportedModelScoresWhatTheNetScoresOnEveryValidationVideo() throws OrtException {
+    void theExportedModelScoresWhatTheNetScoresOnEveryValidationVideo() {
         VideoList videos = VideoList.read(data.valList());
         List<String> heard = new ArrayList<>();
 
@@ -98,7 +105,7 @@ class ExportEvaluationTest {
     }
 
     @Test
-    void aVideoThatCannotBeDecodedIsReportedSkippedAndCounted() throws IOException, OrtException {
+    void aVideoThatCannotBeDecodedIsReportedSkippedAndCounted() throws IOException {
         String good = VideoList.read(data.valList()).entries().get(0).id();
         Files.writeString(dir.resolve("videos/corrupt.mp4"), "not a video at all");
         Files.writeString(dir.resolve("broken.txt"), good + " 0\nmissing 1\ncorrupt 2\n");
@@ -135,14 +142,12 @@ class ExportEvaluationTest {
 
     private static ExportEvaluation evaluation(VideoList videos, EvaluationListener listener) {
         return ExportEvaluation.builder()
-                .setEnvironment(OrtEnvironment.getEnvironment())
+                .setBackend(model)
                 .setNet(net)
-                .setModel(model)
                 .setConfig(config)
                 .setData(data)
                 .setVideos(videos)
                 .optListener(listener)
-                .optIntraOpThreads(2)
                 .build();
     }
 

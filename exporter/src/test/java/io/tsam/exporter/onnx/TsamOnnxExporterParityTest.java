@@ -7,7 +7,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
+import io.tsam.backend.OrtBackend;
 import io.tsam.config.ShiftConfig;
 import io.tsam.config.ShiftStyle;
 import io.tsam.config.TsamConfig;
@@ -19,6 +19,7 @@ import io.tsam.exporter.verify.ParityReport;
 import io.tsam.model.net.ResNetStage;
 import io.tsam.model.net.ResidualBlock;
 import io.tsam.model.net.TsamNet;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -108,8 +109,7 @@ class TsamOnnxExporterParityTest {
             int depth,
             int nInsert,
             int mInsert,
-            int size)
-            throws OrtException {
+            int size) {
         ShiftConfig shift =
                 new ShiftConfig(
                         status,
@@ -129,16 +129,22 @@ class TsamOnnxExporterParityTest {
                             .build()
                             .export();
 
-            ParityReport report =
-                    ParityCheck.builder()
+            ParityReport report;
+            try (OrtBackend backend =
+                    OrtBackend.builder()
+                            .setModel(model.toByteArray(), Path.of("model.onnx"))
                             .setEnvironment(environment)
-                            .setNet(net)
-                            .setModel(model.toByteArray())
-                            .setInputs(ParityInput.standard(config.model(), size, 5))
-                            .optTolerance(TOLERANCE)
                             .optIntraOpThreads(2)
-                            .build()
-                            .run();
+                            .build()) {
+                report =
+                        ParityCheck.builder()
+                                .setBackend(backend)
+                                .setNet(net)
+                                .setInputs(ParityInput.standard(config.model(), size, 5))
+                                .optTolerance(TOLERANCE)
+                                .build()
+                                .run();
+            }
 
             assertTrue(report.passed(), report::table);
             assertEquals(2, report.comparisons().size());

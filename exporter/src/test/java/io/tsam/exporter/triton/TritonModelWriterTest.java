@@ -11,17 +11,17 @@ import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.tsam.backend.tensorrt.BatchProfile;
+import io.tsam.backend.tensorrt.EngineInfo;
+import io.tsam.backend.tensorrt.EnginePlan;
+import io.tsam.backend.tensorrt.EngineTensor;
+import io.tsam.backend.tensorrt.GpuInfo;
+import io.tsam.backend.tensorrt.TensorRtPrecision;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
-import io.tsam.exporter.trt.BatchProfile;
-import io.tsam.exporter.trt.EngineInfo;
-import io.tsam.exporter.trt.EnginePlan;
-import io.tsam.exporter.trt.EngineTensor;
-import io.tsam.exporter.trt.GpuInfo;
-import io.tsam.exporter.trt.TensorRtPrecision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -264,7 +264,8 @@ class TritonModelWriterTest {
                         EnginePlan.sha256(onnx),
                         EnginePlan.sha256(bytes),
                         Optional.empty(),
-                        Instant.parse("2025-01-31T12:00:00Z"));
+                        Instant.parse("2025-01-31T12:00:00Z"),
+                        Map.of("tsam.format_version", "2"));
         return new EnginePlan(bytes, info);
     }
 

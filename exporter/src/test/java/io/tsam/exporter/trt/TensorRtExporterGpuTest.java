@@ -8,10 +8,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.tensorrt.BatchProfile;
+import io.tsam.backend.tensorrt.EnginePlan;
+import io.tsam.backend.tensorrt.EngineTensor;
+import io.tsam.backend.tensorrt.GpuInfo;
+import io.tsam.backend.tensorrt.GpuProbe;
+import io.tsam.backend.tensorrt.GpuStatus;
+import io.tsam.backend.tensorrt.TensorRtBackend;
+import io.tsam.backend.tensorrt.TensorRtPrecision;
 import io.tsam.config.DataConfig;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
@@ -25,6 +31,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -99,11 +106,12 @@ class TensorRtExporterGpuTest {
                 read.info().inputs());
         assertEquals(List.of(new EngineTensor("logits", List.of(-1L, 5L))), read.info().outputs());
         assertTrue(Files.size(timings) > 0, "the timing cache is saved");
-        try (EngineRunner runner = EngineRunner.open(plan)) {
+        try (TensorRtBackend runner = TensorRtBackend.open(plan, 2)) {
             assertEquals(1, runner.minBatch());
             assertEquals(4, runner.maxBatch());
+            assertEquals(read.info().metadata(), runner.metadata());
             for (int batch : new int[] {1, 3, 4}) {
-                Map<String, float[]> inputs = inputs(batch, batch);
+                Map<String, FloatBuffer> inputs = inputs(batch, batch);
                 float[] expected = onnxRuntime(inputs, batch);
                 float[] actual = runner.run(batch, inputs);
                 double error = maxAbs(expected, actual);
@@ -124,11 +132,11 @@ class TensorRtExporterGpuTest {
                         .build()
                         .export();
         int batch = 8;
-        Map<String, float[]> inputs = inputs(batch, 42);
+        Map<String, FloatBuffer> inputs = inputs(batch, 42);
 
         float[] expected = onnxRuntime(inputs, batch);
         float[] actual;
-        try (EngineRunner runner = EngineRunner.load(engine.bytes())) {
+        try (TensorRtBackend runner = TensorRtBackend.open(written(engine, "fp16"), 1)) {
             actual = runner.run(batch, inputs);
         }
 
@@ -169,9 +177,9 @@ class TensorRtExporterGpuTest {
         assertTrue(
                 again.info().calibration().orElseThrow().contains("; table read from "),
                 again.info().toString());
-        Map<String, float[]> clips = calibration(dataConfig).nextBatch().orElseThrow();
+        Map<String, FloatBuffer> clips = buffers(calibration(dataConfig).nextBatch().orElseThrow());
         float[] expected = onnxRuntime(clips, 2);
-        try (EngineRunner runner = EngineRunner.load(engine.bytes())) {
+        try (TensorRtBackend runner = TensorRtBackend.open(written(engine, "int8"), 1)) {
             float[] actual = runner.run(2, clips);
             assertEquals(2 * LABELS.size(), actual.length);
             for (float value : actual) {
@@ -190,21 +198,23 @@ class TensorRtExporterGpuTest {
                         .optProfile(new BatchProfile(2, 2, 3))
                         .build()
                         .export();
-        EngineRunner runner = EngineRunner.load(engine.bytes());
+        TensorRtBackend runner = TensorRtBackend.open(written(engine, "profile"), 1);
 
         IllegalArgumentException outside =
                 assertThrows(IllegalArgumentException.class, () -> runner.run(4, inputs(4, 1)));
         IllegalArgumentException missing =
                 assertThrows(
                         IllegalArgumentException.class,
-                        () -> runner.run(2, Map.of("video", new float[2 * VIDEO])));
+                        () -> runner.run(2, Map.of("video", FloatBuffer.allocate(2 * VIDEO))));
         runner.close();
         runner.close();
 
-        assertEquals(
-                "the engine runs batches of 2 to 3 (its profile), got 4", outside.getMessage());
         assertTrue(
-                missing.getMessage().startsWith("the engine's inputs are "), missing.getMessage());
+                outside.getMessage()
+                        .endsWith("the engine runs batches of 2 to 3 (its profile), got 4"),
+                outside.getMessage());
+        assertTrue(
+                missing.getMessage().startsWith("the model's inputs are "), missing.getMessage());
         assertThrows(IllegalStateException.class, () -> runner.run(2, inputs(2, 1)));
     }
 
@@ -230,7 +240,7 @@ class TensorRtExporterGpuTest {
                 .export();
     }
 
-    private static Map<String, float[]> inputs(int batch, long seed) {
+    private static Map<String, FloatBuffer> inputs(int batch, long seed) {
         Random random = new Random(seed);
         float[] video = new float[batch * VIDEO];
         float[] audio = new float[batch * AUDIO];
@@ -240,27 +250,30 @@ class TensorRtExporterGpuTest {
         for (int i = 0; i < audio.length; i++) {
             audio[i] = (float) random.nextGaussian();
         }
-        return Map.of("video", video, "audio", audio);
+        return buffers(Map.of("video", video, "audio", audio));
     }
 
-    private static float[] onnxRuntime(Map<String, float[]> inputs, int batch) throws OrtException {
-        OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (OrtSession session = environment.createSession(onnx);
-                OnnxTensor video =
-                        OnnxTensor.createTensor(
-                                environment,
-                                FloatBuffer.wrap(inputs.get("video")),
-                                new long[] {batch, SEGMENTS, 3, SIZE, SIZE});
-                OnnxTensor audio =
-                        OnnxTensor.createTensor(
-                                environment,
-                                FloatBuffer.wrap(inputs.get("audio")),
-                                new long[] {batch, 3, SIZE, SIZE});
-                OrtSession.Result result = session.run(Map.of("video", video, "audio", audio))) {
-            FloatBuffer logits = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
-            float[] values = new float[logits.remaining()];
-            logits.get(values);
-            return values;
+    private static Map<String, FloatBuffer> buffers(Map<String, float[]> arrays) {
+        Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
+        arrays.forEach((name, values) -> buffers.put(name, FloatBuffer.wrap(values)));
+        return buffers;
+    }
+
+    /** The engine written with its sidecar under {@code name/model.plan}. */
+    private static Path written(EnginePlan engine, String name) throws Exception {
+        Path plan = dir.resolve(name).resolve("model.plan");
+        Files.createDirectories(plan.getParent());
+        engine.write(plan);
+        return plan;
+    }
+
+    private static float[] onnxRuntime(Map<String, FloatBuffer> inputs, int batch) {
+        try (OrtBackend backend =
+                OrtBackend.builder()
+                        .setModel(onnx, Path.of("model.onnx"))
+                        .setEnvironment(OrtEnvironment.getEnvironment())
+                        .build()) {
+            return backend.run(batch, inputs);
         }
     }
 

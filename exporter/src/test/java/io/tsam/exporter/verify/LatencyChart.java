@@ -1,6 +1,6 @@
 package io.tsam.exporter.verify;
 
-import io.tsam.media.io.AtomicFile;
+import io.tsam.common.io.AtomicFile;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,8 +1,11 @@
 package io.tsam.media.cli;
 
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.cli.ProgressBars;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.DataConfig;
 import io.tsam.media.audio.AudioTrack;
-import io.tsam.media.io.AtomicFile;
 import io.tsam.media.io.FrameDirectoryWriter;
 import io.tsam.media.io.WavWriter;
 import io.tsam.media.pipeline.DatasetFiles;

@@ -2,9 +2,10 @@ package io.tsam.media.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.FramesTemplate;
 import io.tsam.config.TsamConfig;
-import io.tsam.media.io.AtomicFile;
 import io.tsam.media.io.PreviewWriter;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;

@@ -1,5 +1,7 @@
 package io.tsam.media.cli;
 
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.cli.ProgressBars;
 import io.tsam.media.synth.SynthSpec;
 import io.tsam.media.synth.SynthSummary;
 import io.tsam.media.synth.SyntheticDataset;

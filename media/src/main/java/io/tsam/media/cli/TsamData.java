@@ -1,5 +1,8 @@
 package io.tsam.media.cli;
 
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.VerboseOption;
+import io.tsam.media.video.FfmpegLogging;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +25,7 @@ public final class TsamData {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(CommandLines.newCommandLine(new TsamData(), out, err).execute(args));

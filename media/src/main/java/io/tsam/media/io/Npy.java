@@ -1,5 +1,6 @@
 package io.tsam.media.io;
 
+import io.tsam.common.io.AtomicFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

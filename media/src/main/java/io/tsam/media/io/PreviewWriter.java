@@ -1,5 +1,6 @@
 package io.tsam.media.io;
 
+import io.tsam.common.io.AtomicFile;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
 package io.tsam.media.io;
 
+import io.tsam.common.io.AtomicFile;
 import io.tsam.media.audio.AudioTrack;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.tsam.media.synth;
 
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.DataConfig;
-import io.tsam.media.io.AtomicFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.ExitCode;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.io.Npy;
 import io.tsam.media.pipeline.ClipExtractor;

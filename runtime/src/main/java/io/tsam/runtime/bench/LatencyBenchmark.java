@@ -1,7 +1,7 @@
 package io.tsam.runtime.bench;
 
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.TensorSpec;
+import io.tsam.backend.InferenceBackend;
+import io.tsam.backend.TensorSpec;
 import io.tsam.runtime.predict.AudioState;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.Predictor;

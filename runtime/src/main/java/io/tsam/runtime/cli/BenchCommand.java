@@ -1,9 +1,10 @@
 package io.tsam.runtime.cli;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.ModelConfig;
-import io.tsam.media.cli.ExitCode;
-import io.tsam.media.io.AtomicFile;
+import io.tsam.runtime.TsamModel;
 import io.tsam.runtime.bench.BatchResult;
 import io.tsam.runtime.bench.BenchCharts;
 import io.tsam.runtime.bench.BenchReport;
@@ -99,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         PrintWriter stdout = spec.commandLine().getOut();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
-        try (LoadedModel model = modelOptions.open(environment)) {
+        try (TsamModel model = modelOptions.open(null)) {
             model.providerNote().ifPresent(note -> stdout.println("provider: " + note));
             int largest = model.backend().maxBatch();
             for (int batch : batches) {
@@ -159,11 +160,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             Optional<EndToEndResult> endToEnd = Optional.empty();
             if (video != null) {
-                Predictor predictor =
-                        Predictor.builder()
-                                .setBackend(model.backend())
-                                .setMetadata(model.metadata())
-                                .build();
+                Predictor predictor = model.predictor();
                 EndToEndResult e =
                         LatencyBenchmark.endToEnd(
                                 predictor, video, Math.min(warmup, 1), videoIterations);

@@ -1,43 +1,42 @@
 package io.tsam.runtime.cli;
 
-import ai.onnxruntime.OrtEnvironment;
-import io.tsam.config.ModelMetadata;
-import io.tsam.runtime.backend.BackendUnavailableException;
-import io.tsam.runtime.backend.EngineBackends;
-import io.tsam.runtime.backend.ExecutionProvider;
-import io.tsam.runtime.backend.GraphOptimization;
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.OrtBackend;
+import io.tsam.backend.BackendUnavailableException;
+import io.tsam.backend.ExecutionProvider;
+import io.tsam.backend.GraphOptimization;
+import io.tsam.runtime.TsamModel;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** The options that say which model to run and how: shared by {@code predict} and {@code bench}. */
+/**
+ * The options that say which model to run and how: shared by {@code predict}, {@code bench}, {@code
+ * serve}.
+ */
 final class ModelOptions {
 
     @Option(
             names = "--model",
-            required = true,
             paramLabel = "FILE",
-            description = "The exported model (.onnx); its metadata says how to preprocess.")
-    Path model;
-
-    @Option(
-            names = "--provider",
-            paramLabel = "NAME",
             description =
-                    "Execution provider: cpu (default), cuda, tensorrt (both need the"
-                            + " onnxruntime_gpu build), or auto (cuda when it can run, else cpu).")
-    ExecutionProvider provider;
+                    "The exported model: .onnx, or a TensorRT engine .plan (with its .plan.json);"
+                            + " its metadata says how to preprocess.")
+    Path model;
 
     @Option(
             names = "--engine",
             paramLabel = "FILE",
             description =
-                    "Run a serialised TensorRT engine (.plan) instead of the .onnx, which still"
-                            + " supplies the metadata; needs a TensorRT engine runner on the class"
-                            + " path.")
+                    "Run a TensorRT engine (.plan, with the .plan.json tsam-export wrote beside"
+                            + " it); the same as --model FILE.plan.")
     Path engine;
+
+    @Option(
+            names = "--provider",
+            paramLabel = "NAME",
+            description =
+                    "Execution provider for .onnx models: cpu (default), cuda, tensorrt (both need"
+                            + " the GPU build), or auto (cuda when it can run here, else cpu; the"
+                            + " choice is printed).")
+    ExecutionProvider provider;
 
     @Option(
             names = "--threads",
@@ -54,56 +53,59 @@ final class ModelOptions {
                             + " (default: ${DEFAULT-VALUE}).")
     GraphOptimization optimization;
 
+    /** The model file asked for, {@code --model} or {@code --engine}. */
+    Path file() {
+        if ((model == null) == (engine == null)) {
+            throw new IllegalArgumentException(
+                    model == null
+                            ? "give the model with --model FILE (.onnx or .plan)"
+                            : "give either --model or --engine, not both");
+        }
+        return model != null ? model : engine;
+    }
+
+    /** The options, for {@link TsamModel#open}, with {@code clips} test clips when given. */
+    TsamModel.Options options(Integer clips) {
+        TsamModel.Options options =
+                TsamModel.Options.defaults()
+                        .withProvider(provider != null ? provider : ExecutionProvider.CPU)
+                        .withOptimization(optimization);
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be >= 1, got " + threads);
+            }
+            options = options.withThreads(threads);
+        }
+        if (clips != null) {
+            if (clips < 1) {
+                throw new IllegalArgumentException("--clips must be >= 1, got " + clips);
+            }
+            options = options.withClips(clips);
+        }
+        return options;
+    }
+
     /**
      * Opens the model.
      *
      * @throws IllegalArgumentException one line naming the option and what is wrong or missing
+     * @throws BackendUnavailableException one line naming what the provider or engine lacks here
      */
-    LoadedModel open(OrtEnvironment environment) {
-        int intraOp = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        if (intraOp < 1) {
-            throw new IllegalArgumentException("--threads must be >= 1, got " + intraOp);
-        }
-        if (engine != null) {
-            return openEngine(environment);
-        }
-        ExecutionProvider chosen = provider != null ? provider : ExecutionProvider.CPU;
-        OrtBackend backend;
-        try {
-            backend =
-                    OrtBackend.builder()
-                            .setModel(model)
-                            .setEnvironment(environment)
-                            .optProvider(chosen)
-                            .optIntraOpThreads(intraOp)
-                            .optOptimization(optimization)
-                            .build();
-        } catch (BackendUnavailableException e) {
-            throw new BackendUnavailableException(
-                    "--provider " + chosen.cliName() + ": " + e.getMessage(), e);
-        }
-        try {
-            ModelMetadata metadata = ModelMetadata.parse(backend.metadata(), model);
-            return new LoadedModel(backend, metadata, backend.providerNote());
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
-        }
-    }
-
-    private LoadedModel openEngine(OrtEnvironment environment) {
-        if (provider != null) {
+    TsamModel open(Integer clips) {
+        Path file = file();
+        if (TsamModel.isEngine(file) && provider != null) {
             throw new IllegalArgumentException(
-                    "--engine runs the engine with its own TensorRT runner; leave out --provider");
+                    "--provider applies to .onnx models; a TensorRT engine runs on its own runner");
         }
-        ModelMetadata metadata =
-                ModelMetadata.parse(OrtBackend.readMetadata(environment, model), model);
-        InferenceBackend backend;
+        TsamModel.Options options = options(clips);
         try {
-            backend = EngineBackends.open(engine);
+            return TsamModel.open(file, options);
         } catch (BackendUnavailableException e) {
-            throw new BackendUnavailableException("--engine " + engine + ": " + e.getMessage(), e);
+            String option =
+                    TsamModel.isEngine(file)
+                            ? (engine != null ? "--engine " : "--model ") + file
+                            : "--provider " + options.provider().cliName();
+            throw new BackendUnavailableException(option + ": " + e.getMessage(), e);
         }
-        return new LoadedModel(backend, metadata, Optional.empty());
     }
 }

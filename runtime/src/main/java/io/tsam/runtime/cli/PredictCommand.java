@@ -1,14 +1,14 @@
 package io.tsam.runtime.cli;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.ExitCode;
 import io.tsam.config.ModelConfig;
 import io.tsam.media.MediaException;
-import io.tsam.media.cli.CommandLines;
-import io.tsam.media.cli.ExitCode;
+import io.tsam.runtime.TsamModel;
 import io.tsam.runtime.predict.LabelScore;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.PredictionJson;
@@ -85,18 +85,10 @@ final class PredictCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
         }
-        if (clips != null && clips < 1) {
-            throw new IllegalArgumentException("--clips must be >= 1, got " + clips);
-        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (LoadedModel model = modelOptions.open(OrtEnvironment.getEnvironment())) {
-            Predictor.Builder builder =
-                    Predictor.builder().setBackend(model.backend()).setMetadata(model.metadata());
-            if (clips != null) {
-                builder.optClips(clips);
-            }
-            Predictor predictor = builder.build();
+        try (TsamModel model = modelOptions.open(clips)) {
+            Predictor predictor = model.predictor();
             model.providerNote().ifPresent(note -> (json ? err : out).println("provider: " + note));
             if (!json) {
                 out.println(header(model, predictor));
@@ -134,7 +126,7 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private String header(LoadedModel model, Predictor predictor) {
+    private String header(TsamModel model, Predictor predictor) {
         ModelConfig config = model.metadata().config().model();
         int crop = predictor.preprocessor().media().cropSize();
         return String.format(

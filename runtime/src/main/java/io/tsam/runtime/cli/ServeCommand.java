@@ -1,7 +1,7 @@
 package io.tsam.runtime.cli;
 
-import ai.onnxruntime.OrtEnvironment;
-import io.tsam.media.cli.ExitCode;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.runtime.TsamModel;
 import io.tsam.runtime.serve.InferenceServer;
 import io.tsam.runtime.serve.ServeConfig;
 import java.io.PrintWriter;
@@ -137,7 +137,7 @@ final class ServeCommand implements Callable<Integer> {
             builder.optClips(clips);
         }
         ServeConfig config = builder.build();
-        LoadedModel model = modelOptions.open(OrtEnvironment.getEnvironment());
+        TsamModel model = modelOptions.open(null);
         PrintWriter out = spec.commandLine().getOut();
         model.providerNote().ifPresent(note -> out.println("provider: " + note));
         // The server owns the backend from here on, and closes it.
@@ -149,7 +149,7 @@ final class ServeCommand implements Callable<Integer> {
                         "serving %s (%s) at %s: POST /v2/models/%s/infer, POST /predict, GET"
                                 + " /metrics; %s",
                         config.modelName(),
-                        modelOptions.model,
+                        modelOptions.file(),
                         server.baseUrl(),
                         config.modelName(),
                         model.backend().description()));

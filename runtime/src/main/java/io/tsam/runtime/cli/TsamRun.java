@@ -1,7 +1,8 @@
 package io.tsam.runtime.cli;
 
-import io.tsam.media.cli.CommandLines;
-import io.tsam.media.cli.VerboseOption;
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.VerboseOption;
+import io.tsam.media.video.FfmpegLogging;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +30,7 @@ public final class TsamRun {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(newCommandLine(out, err).execute(args));

@@ -1,7 +1,7 @@
 package io.tsam.runtime.predict;
 
+import io.tsam.backend.TensorSpec;
 import io.tsam.media.pipeline.ClipTensors;
-import io.tsam.runtime.backend.TensorSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -8,14 +8,30 @@ import java.util.List;
  *
  * @param file the video
  * @param ranking every class, most probable first (ties by class index)
+ * @param logits the model's output for each test clip, row-major {@code [clips, classes]}: what the
+ *     inference protocol returns and the ranking was computed from
  * @param audio what the audio segment was built from
  * @param clips the number of test clips whose probabilities were averaged
  * @param timings where the time went
  */
 public record Prediction(
-        Path file, List<LabelScore> ranking, AudioState audio, int clips, Timings timings) {
+        Path file,
+        List<LabelScore> ranking,
+        float[] logits,
+        AudioState audio,
+        int clips,
+        Timings timings) {
     public Prediction {
         ranking = List.copyOf(ranking);
+        if (logits.length != clips * ranking.size()) {
+            throw new IllegalArgumentException(
+                    logits.length
+                            + " logits for "
+                            + clips
+                            + " clips of "
+                            + ranking.size()
+                            + " classes");
+        }
     }
 
     /** The {@code k} most probable classes; all of them when {@code k} exceeds their number. */

@@ -1,14 +1,15 @@
 package io.tsam.runtime.predict;
 
+import io.tsam.backend.InferenceBackend;
+import io.tsam.backend.TensorSpec;
 import io.tsam.config.ClipAverage;
 import io.tsam.config.LabelNames;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -120,11 +121,13 @@ public final class Predictor {
         long inferenceNanos = System.nanoTime() - inferenceStart;
         int classes = labels.size();
         List<double[]> probabilities = new ArrayList<>();
+        List<float[]> rows = new ArrayList<>();
         int row = 0;
         ClipAverage average = metadata().config().modelValidation().average();
         for (PreparedVideo video : videos) {
             int clipCount = video.clips().size();
             probabilities.add(average.probabilities(logits, row * classes, clipCount, classes));
+            rows.add(Arrays.copyOfRange(logits, row * classes, (row + clipCount) * classes));
             row += clipCount;
         }
         long callNanos = System.nanoTime() - start;
@@ -141,6 +144,7 @@ public final class Predictor {
                     new Prediction(
                             video.file(),
                             rank(probabilities.get(i)),
+                            rows.get(i),
                             video.audio(),
                             video.clips().size(),
                             timings));

@@ -6,7 +6,6 @@ import io.tsam.runtime.predict.PreparedVideo;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +51,6 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     private final Predictor predictor;
-    private final LogitsTap tap;
     private final int maxBatch;
     private final long maxDelayNanos;
     private final int maxQueue;
@@ -71,18 +69,15 @@ final class DynamicBatcher implements AutoCloseable {
     /**
      * Starts the batcher thread.
      *
-     * @param predictor runs the batches; its backend must be {@code tap}
-     * @param tap the backend of {@code predictor}, which keeps each run's logits
+     * @param predictor runs the batches
      */
     DynamicBatcher(
             Predictor predictor,
-            LogitsTap tap,
             int maxBatch,
             Duration maxDelay,
             int maxQueue,
             ServeMetrics metrics) {
         this.predictor = predictor;
-        this.tap = tap;
         this.maxBatch = maxBatch;
         this.maxDelayNanos = maxDelay.toNanos();
         this.maxQueue = maxQueue;
@@ -288,21 +283,14 @@ final class DynamicBatcher implements AutoCloseable {
         }
         try {
             List<Prediction> predictions = predictor.classify(videos);
-            float[] logits = tap.drain();
             metrics.batch(clips, System.nanoTime() - start);
-            int classes = logits.length / clips;
-            int row = 0;
             for (int i = 0; i < batch.size(); i++) {
-                Job job = batch.get(i);
-                float[] rows =
-                        Arrays.copyOfRange(logits, row * classes, (row + job.clips()) * classes);
-                row += job.clips();
-                job.result().complete(new Result(predictions.get(i), rows, clips));
+                Prediction prediction = predictions.get(i);
+                batch.get(i).result().complete(new Result(prediction, prediction.logits(), clips));
             }
         } catch (RuntimeException | Error e) {
             // Each request of the batch answers with the failure; the batcher carries on.
             logger.error("a batch of {} clips failed", clips, e);
-            tap.drain();
             for (Job job : batch) {
                 job.result().completeExceptionally(e);
             }

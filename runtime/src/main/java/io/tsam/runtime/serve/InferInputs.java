@@ -1,7 +1,7 @@
 package io.tsam.runtime.serve;
 
+import io.tsam.backend.TensorSpec;
 import io.tsam.media.pipeline.ClipTensors;
-import io.tsam.runtime.backend.TensorSpec;
 import io.tsam.runtime.predict.AudioState;
 import io.tsam.runtime.predict.PreparedVideo;
 import io.tsam.runtime.serve.InferRequestParser.InferRequest;

@@ -5,9 +5,9 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.tsam.backend.InferenceBackend;
+import io.tsam.backend.TensorSpec;
 import io.tsam.config.ModelMetadata;
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.TensorSpec;
 import io.tsam.runtime.predict.Predictor;
 import io.tsam.runtime.serve.OipMessages.ErrorBody;
 import java.io.ByteArrayOutputStream;
@@ -59,7 +59,7 @@ public final class InferenceServer implements AutoCloseable {
     private static final int JETTY_STOP_TIMEOUT_MS = 5000;
 
     private final ServeConfig config;
-    private final LogitsTap backend;
+    private final InferenceBackend backend;
     private final DynamicBatcher batcher;
     private final ServeMetrics metrics;
     private final Path tempDir;
@@ -69,7 +69,7 @@ public final class InferenceServer implements AutoCloseable {
 
     private InferenceServer(
             ServeConfig config,
-            LogitsTap backend,
+            InferenceBackend backend,
             Predictor predictor,
             ServeMetrics metrics,
             Path tempDir) {
@@ -80,7 +80,6 @@ public final class InferenceServer implements AutoCloseable {
         this.batcher =
                 new DynamicBatcher(
                         predictor,
-                        backend,
                         config.maxBatch(),
                         config.maxDelay(),
                         config.maxQueue(),
@@ -125,7 +124,6 @@ public final class InferenceServer implements AutoCloseable {
      */
     public static InferenceServer start(
             InferenceBackend backend, ModelMetadata metadata, ServeConfig config) {
-        LogitsTap tap = new LogitsTap(backend);
         Path tempDir = null;
         try {
             if (config.maxBatch() > backend.maxBatch()) {
@@ -135,12 +133,13 @@ public final class InferenceServer implements AutoCloseable {
                                 + " exceeds the largest batch the model runs, "
                                 + backend.maxBatch());
             }
-            Predictor.Builder builder = Predictor.builder().setBackend(tap).setMetadata(metadata);
+            Predictor.Builder builder =
+                    Predictor.builder().setBackend(backend).setMetadata(metadata);
             config.clips().ifPresent(builder::optClips);
             Predictor predictor = builder.build();
             tempDir = Files.createTempDirectory("tsam-serve-");
             InferenceServer server =
-                    new InferenceServer(config, tap, predictor, new ServeMetrics(), tempDir);
+                    new InferenceServer(config, backend, predictor, new ServeMetrics(), tempDir);
             try {
                 server.listen();
             } catch (RuntimeException e) {
@@ -149,10 +148,10 @@ public final class InferenceServer implements AutoCloseable {
             }
             return server;
         } catch (IOException e) {
-            tap.close();
+            backend.close();
             throw new UncheckedIOException("cannot create the server's temporary folder", e);
         } catch (RuntimeException e) {
-            tap.close();
+            backend.close();
             deleteQuietly(tempDir);
             throw e;
         }

@@ -1,7 +1,7 @@
 package io.tsam.runtime.serve;
 
 import io.javalin.http.Context;
-import io.tsam.runtime.backend.TensorSpec;
+import io.tsam.backend.TensorSpec;
 import io.tsam.runtime.predict.PreparedVideo;
 import io.tsam.runtime.serve.InferRequestParser.InferRequest;
 import io.tsam.runtime.serve.OipMessages.InferResponse;

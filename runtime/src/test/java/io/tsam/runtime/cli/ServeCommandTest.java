@@ -3,7 +3,7 @@ package io.tsam.runtime.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tsam.runtime.TestModels;
+import io.tsam.backend.TinyModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class ServeCommandTest {
 
     @Test
     void badOptionsAreOneLineErrorsBeforeTheModelIsLoaded() {
-        Path model = TestModels.tsam();
+        Path model = TinyModels.tsam();
         Path missing = model.resolveSibling("missing.onnx");
 
         assertEquals(

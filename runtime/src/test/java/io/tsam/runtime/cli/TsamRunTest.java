@@ -8,14 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.RecordingBackend;
+import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.io.Npy;
 import io.tsam.media.synth.SynthClass;
 import io.tsam.media.video.TestVideos;
-import io.tsam.runtime.TestModels;
-import io.tsam.runtime.backend.OrtBackend;
-import io.tsam.runtime.backend.RecordingBackend;
+import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.Predictor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -54,7 +55,7 @@ class TsamRunTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        videos = TestModels.synthVideos(dir.resolve("synth"));
+        videos = SynthVideos.perClass(dir.resolve("synth"));
         silent = TestVideos.write(dir.resolve("silent.mp4"), TestVideos.Spec.mpeg4(), 10, 48, 32);
         notMedia = Files.writeString(dir.resolve("notes.mp4"), "not a video");
         missing = dir.resolve("missing.mp4");
@@ -81,7 +82,7 @@ class TsamRunTest {
                         video(SynthClass.GROWING_LOW),
                         video(SynthClass.SHRINKING_HIGH),
                         "--model",
-                        TestModels.tsam(),
+                        TinyModels.tsam(),
                         "--topk",
                         3,
                         "--threads",
@@ -95,7 +96,7 @@ class TsamRunTest {
         assertTrue(
                 lines.get(0)
                         .startsWith(
-                                TestModels.tsam()
+                                TinyModels.tsam()
                                         + ": resnet18 T=3 A=1 32x32, 8 classes, 1 clip per video;"
                                         + " ONNX Runtime"),
                 lines.get(0));
@@ -124,7 +125,7 @@ class TsamRunTest {
                         notMedia,
                         missing,
                         "--model",
-                        TestModels.tsam(),
+                        TinyModels.tsam(),
                         "--json",
                         "--clips",
                         2);
@@ -176,7 +177,7 @@ class TsamRunTest {
                         video(SynthClass.GROWING_LOW),
                         empty,
                         "--model",
-                        TestModels.videoOnly());
+                        TinyModels.videoOnly());
 
         assertEquals(1, r.status());
         assertEquals(2, r.errLines().size(), r.err());
@@ -191,7 +192,7 @@ class TsamRunTest {
 
     @Test
     void unavailableProvidersAndEnginesFailWithOneLineAndNoFallback() throws IOException {
-        Run cuda = run("predict", silent, "--model", TestModels.tsam(), "--provider", "cuda");
+        Run cuda = run("predict", silent, "--model", TinyModels.tsam(), "--provider", "cuda");
         assertEquals(3, cuda.status());
         assertEquals("", cuda.out());
         assertEquals(
@@ -200,7 +201,7 @@ class TsamRunTest {
                                 + " provider (use the onnxruntime_gpu jar and a CUDA 12 driver)"),
                 cuda.errLines());
 
-        Run tensorRt = run("bench", "--model", TestModels.tsam(), "--provider", "tensorrt");
+        Run tensorRt = run("bench", "--model", TinyModels.tsam(), "--provider", "tensorrt");
         assertEquals(3, tensorRt.status());
         assertEquals(1, tensorRt.errLines().size(), tensorRt.err());
         assertTrue(
@@ -210,7 +211,7 @@ class TsamRunTest {
                                         + " TensorRT"));
 
         Path plan = Files.write(dir.resolve("model.plan"), new byte[] {0});
-        Run engine = run("predict", silent, "--model", TestModels.tsam(), "--engine", plan);
+        Run engine = run("predict", silent, "--model", TinyModels.tsam(), "--engine", plan);
         assertEquals(3, engine.status());
         assertEquals(1, engine.errLines().size(), engine.err());
         assertTrue(
@@ -224,7 +225,7 @@ class TsamRunTest {
                         "predict",
                         silent,
                         "--model",
-                        TestModels.tsam(),
+                        TinyModels.tsam(),
                         "--provider",
                         "auto",
                         "--json");
@@ -248,12 +249,12 @@ class TsamRunTest {
 
     @Test
     void badOptionsAreOneLineErrors() {
-        Run topK = run("predict", silent, "--model", TestModels.tsam(), "--topk", 0);
+        Run topK = run("predict", silent, "--model", TinyModels.tsam(), "--topk", 0);
         assertEquals(3, topK.status());
         assertEquals(List.of("error: --topk must be >= 1, got 0"), topK.errLines());
-        Run threads = run("predict", silent, "--model", TestModels.tsam(), "--threads", 0);
+        Run threads = run("predict", silent, "--model", TinyModels.tsam(), "--threads", 0);
         assertEquals(List.of("error: --threads must be >= 1, got 0"), threads.errLines());
-        Run batch = run("bench", "--model", TestModels.tsam(), "--batch", "1,0");
+        Run batch = run("bench", "--model", TinyModels.tsam(), "--batch", "1,0");
         assertEquals(List.of("error: --batch sizes must be >= 1, got 0"), batch.errLines());
         Run model = run("predict", silent, "--model", missing);
         assertEquals(3, model.status());
@@ -270,13 +271,13 @@ class TsamRunTest {
         Path first = dir.resolve("pre-first");
         Path second = dir.resolve("pre-second");
 
-        Run r = run("preprocess", video, "--model", TestModels.tsam(), "--out", first);
+        Run r = run("preprocess", video, "--model", TinyModels.tsam(), "--out", first);
         Run r2 =
                 run(
                         "preprocess",
                         video,
                         "--model",
-                        TestModels.tsam(),
+                        TinyModels.tsam(),
                         "--out",
                         second,
                         "--clip",
@@ -286,7 +287,7 @@ class TsamRunTest {
         assertEquals(0, r2.status(), r2.err());
         try (OrtBackend ort =
                 OrtBackend.builder()
-                        .setModel(TestModels.tsam())
+                        .setModel(TinyModels.tsam())
                         .setEnvironment(OrtEnvironment.getEnvironment())
                         .build()) {
             ModelMetadata metadata = ModelMetadata.parse(ort.metadata(), ort.modelFile());
@@ -326,7 +327,7 @@ class TsamRunTest {
     void preprocessOfAFileWithoutAudioWritesSilenceAndSaysSo() throws IOException {
         Path out = dir.resolve("pre-silent");
 
-        Run r = run("preprocess", silent, "--model", TestModels.tsam(), "--out", out);
+        Run r = run("preprocess", silent, "--model", TinyModels.tsam(), "--out", out);
 
         assertEquals(0, r.status(), r.err());
         assertBitsEqual(AudioImage.silence(32, 32), Npy.read(out.resolve("audio.npy")).data());
@@ -344,7 +345,7 @@ class TsamRunTest {
                 run(
                         "bench",
                         "--model",
-                        TestModels.tsam(),
+                        TinyModels.tsam(),
                         "--batch",
                         "1,2",
                         "--warmup",

@@ -9,6 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.RecordingBackend;
+import io.tsam.backend.TinyModels;
 import io.tsam.config.ClipAverage;
 import io.tsam.config.ModelMetadata;
 import io.tsam.config.Preprocessing;
@@ -19,9 +22,7 @@ import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.synth.SynthClass;
 import io.tsam.media.video.TestVideos;
-import io.tsam.runtime.TestModels;
-import io.tsam.runtime.backend.OrtBackend;
-import io.tsam.runtime.backend.RecordingBackend;
+import io.tsam.runtime.SynthVideos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +49,11 @@ class PredictorTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        videos = TestModels.synthVideos(dir.resolve("synth"));
+        videos = SynthVideos.perClass(dir.resolve("synth"));
         silent = TestVideos.write(dir.resolve("silent.mp4"), TestVideos.Spec.mpeg4(), 10, 48, 32);
-        tsam = OrtBackend.builder().setModel(TestModels.tsam()).setEnvironment(ENV).build();
+        tsam = OrtBackend.builder().setModel(TinyModels.tsam()).setEnvironment(ENV).build();
         videoOnly =
-                OrtBackend.builder().setModel(TestModels.videoOnly()).setEnvironment(ENV).build();
+                OrtBackend.builder().setModel(TinyModels.videoOnly()).setEnvironment(ENV).build();
     }
 
     @AfterAll
@@ -74,7 +75,7 @@ class PredictorTest {
     }
 
     private static OrtBackend backendOf(RecordingBackend backend) {
-        return backend.modelFile().equals(TestModels.tsam()) ? tsam : videoOnly;
+        return backend.modelFile().equals(TinyModels.tsam()) ? tsam : videoOnly;
     }
 
     private static Path video(SynthClass c) {
@@ -256,7 +257,7 @@ class PredictorTest {
                                         .setMetadata(metadata(tsam))
                                         .build());
         assertEquals(
-                TestModels.videoOnly()
+                TinyModels.videoOnly()
                         + ": a model with audio_segments = 1 has the inputs [video, audio], this"
                         + " one has [video]",
                 e.getMessage());
@@ -287,7 +288,7 @@ class PredictorTest {
                         IllegalArgumentException.class,
                         () -> Predictor.builder().setBackend(tsam).setMetadata(other).build());
         assertEquals(
-                TestModels.tsam()
+                TinyModels.tsam()
                         + ": tsam.preprocessing asks for preprocessing this runtime does not"
                         + " compute: mean [0.5, 0.5, 0.5] (this runtime: [0.485, 0.456, 0.406])",
                 e.getMessage());
@@ -298,10 +299,10 @@ class PredictorTest {
         // The committed test models are format version 1: computed with TSM's shift and read with
         // the mean of the clips' probabilities, never silently as today's defaults.
         try (OrtSession session =
-                OrtEnvironment.getEnvironment().createSession(TestModels.tsam().toString())) {
+                OrtEnvironment.getEnvironment().createSession(TinyModels.tsam().toString())) {
             ModelMetadata metadata =
                     ModelMetadata.parse(
-                            session.getMetadata().getCustomMetadata(), TestModels.tsam());
+                            session.getMetadata().getCustomMetadata(), TinyModels.tsam());
             assertEquals(ShiftStyle.TSM, metadata.config().shiftTemporal().style());
             assertEquals(ClipAverage.PROBS, metadata.config().modelValidation().average());
         }

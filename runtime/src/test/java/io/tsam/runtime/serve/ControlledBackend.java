@@ -1,7 +1,7 @@
 package io.tsam.runtime.serve;
 
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.TensorSpec;
+import io.tsam.backend.InferenceBackend;
+import io.tsam.backend.TensorSpec;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,6 +95,11 @@ final class ControlledBackend implements InferenceBackend {
     @Override
     public TensorSpec output() {
         return delegate.output();
+    }
+
+    @Override
+    public Map<String, String> metadata() {
+        return delegate.metadata();
     }
 
     @Override

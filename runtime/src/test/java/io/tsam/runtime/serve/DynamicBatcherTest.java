@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
-import io.tsam.runtime.TestModels;
-import io.tsam.runtime.backend.OrtBackend;
 import io.tsam.runtime.predict.AudioState;
 import io.tsam.runtime.predict.Predictor;
 import io.tsam.runtime.predict.PreparedVideo;
@@ -31,7 +31,6 @@ class DynamicBatcherTest {
 
     private OrtBackend ort;
     private ControlledBackend backend;
-    private LogitsTap tap;
     private Predictor predictor;
     private final List<DynamicBatcher> batchers = new ArrayList<>();
 
@@ -39,15 +38,14 @@ class DynamicBatcherTest {
     void setUp() {
         ort =
                 OrtBackend.builder()
-                        .setModel(TestModels.tsam())
+                        .setModel(TinyModels.tsam())
                         .setEnvironment(ENV)
                         .optIntraOpThreads(1)
                         .build();
         backend = new ControlledBackend(ort, 0);
-        tap = new LogitsTap(backend);
         predictor =
                 Predictor.builder()
-                        .setBackend(tap)
+                        .setBackend(backend)
                         .setMetadata(ModelMetadata.parse(ort.metadata(), ort.modelFile()))
                         .build();
     }
@@ -61,8 +59,7 @@ class DynamicBatcherTest {
 
     private DynamicBatcher batcher(int maxBatch, Duration maxDelay, int maxQueue) {
         DynamicBatcher batcher =
-                new DynamicBatcher(
-                        predictor, tap, maxBatch, maxDelay, maxQueue, new ServeMetrics());
+                new DynamicBatcher(predictor, maxBatch, maxDelay, maxQueue, new ServeMetrics());
         batchers.add(batcher);
         return batcher;
     }

@@ -11,11 +11,12 @@ import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tsam.backend.InferenceBackend;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.synth.SynthClass;
-import io.tsam.runtime.TestModels;
-import io.tsam.runtime.backend.InferenceBackend;
-import io.tsam.runtime.backend.OrtBackend;
+import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.LabelScore;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.Predictor;
@@ -60,7 +61,7 @@ class InferenceServerTest {
 
     @BeforeAll
     static void setUp() {
-        videos = TestModels.synthVideos(dir.resolve("synth"));
+        videos = SynthVideos.perClass(dir.resolve("synth"));
         reference = backend();
         metadata = ModelMetadata.parse(reference.metadata(), reference.modelFile());
         direct = Predictor.builder().setBackend(reference).setMetadata(metadata).build();
@@ -73,7 +74,7 @@ class InferenceServerTest {
 
     private static OrtBackend backend() {
         return OrtBackend.builder()
-                .setModel(TestModels.tsam())
+                .setModel(TinyModels.tsam())
                 .setEnvironment(ENV)
                 .optIntraOpThreads(1)
                 .build();
@@ -83,7 +84,7 @@ class InferenceServerTest {
             InferenceBackend backend, Consumer<ServeConfig.Builder> options) {
         ServeConfig.Builder config =
                 ServeConfig.builder()
-                        .setModelName(ServeConfig.defaultModelName(TestModels.tsam()))
+                        .setModelName(ServeConfig.defaultModelName(TinyModels.tsam()))
                         .optPort(0);
         options.accept(config);
         return InferenceServer.start(backend, metadata, config.build());

@@ -3,10 +3,11 @@ package io.tsam.runtime.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.onnxruntime.OrtEnvironment;
+import io.tsam.backend.OrtBackend;
+import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.synth.SynthClass;
-import io.tsam.runtime.TestModels;
-import io.tsam.runtime.backend.OrtBackend;
+import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.Predictor;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -41,7 +42,7 @@ class ServeOverheadTest {
 
     private static OrtBackend backend() {
         return OrtBackend.builder()
-                .setModel(TestModels.tsam())
+                .setModel(TinyModels.tsam())
                 .setEnvironment(ENV)
                 .optIntraOpThreads(1)
                 .build();
@@ -78,8 +79,7 @@ class ServeOverheadTest {
 
     @Test
     void recordTheServersOverheadForOneClient() throws IOException {
-        Path video =
-                TestModels.synthVideos(dir).resolve(SynthClass.GROWING_HIGH.videoId(0) + ".mp4");
+        Path video = SynthVideos.perClass(dir).resolve(SynthClass.GROWING_HIGH.videoId(0) + ".mp4");
         byte[] upload = Files.readAllBytes(video);
         float[] videoInput = new float[3 * 3 * 32 * 32];
         float[] audioInput = new float[3 * 32 * 32];

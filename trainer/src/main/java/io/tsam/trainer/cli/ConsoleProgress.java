@@ -1,6 +1,6 @@
 package io.tsam.trainer.cli;
 
-import io.tsam.media.cli.ProgressBars;
+import io.tsam.common.cli.ProgressBars;
 import io.tsam.trainer.report.EpochRecord;
 import io.tsam.trainer.report.ValidationResult;
 import io.tsam.trainer.train.TrainingListener;

@@ -1,10 +1,11 @@
 package io.tsam.trainer.cli;
 
+import io.tsam.common.cli.CommandLines;
+import io.tsam.common.cli.ExitCode;
+import io.tsam.common.cli.VerboseOption;
 import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
-import io.tsam.media.cli.CommandLines;
-import io.tsam.media.cli.ExitCode;
-import io.tsam.media.cli.VerboseOption;
+import io.tsam.media.video.FfmpegLogging;
 import io.tsam.trainer.metrics.ClassificationMetrics;
 import io.tsam.trainer.train.CheckpointValidation;
 import io.tsam.trainer.train.ComputeDevice;
@@ -183,7 +184,7 @@ public final class TsamTrain implements Callable<Integer> {
             System.setProperty("ai.djl.offline", "true");
         }
         System.setProperty("java.awt.headless", "true");
-        CommandLines.quietNativeLogs(args);
+        FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         System.exit(newCommandLine(out, err).execute(args));

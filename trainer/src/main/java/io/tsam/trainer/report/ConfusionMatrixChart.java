@@ -1,6 +1,6 @@
 package io.tsam.trainer.report;
 
-import io.tsam.media.io.AtomicFile;
+import io.tsam.common.io.AtomicFile;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;

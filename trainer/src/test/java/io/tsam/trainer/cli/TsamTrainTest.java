@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.common.cli.ExitCode;
 import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
-import io.tsam.media.cli.ExitCode;
 import io.tsam.model.checkpoint.NativeCheckpoint;
 import io.tsam.trainer.report.EpochRecord;
 import io.tsam.trainer.report.MetricsLog;

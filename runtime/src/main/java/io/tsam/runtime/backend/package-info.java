@@ -1,5 +1,0 @@
-/**
- * What executes a TSAM model: the {@link io.tsam.runtime.backend.InferenceBackend} seam, its ONNX
- * Runtime implementation and the execution-provider and optimisation settings.
- */
-package io.tsam.runtime.backend;
