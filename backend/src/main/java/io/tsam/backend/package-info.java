@@ -1,5 +1,7 @@
 /**
- * What executes a TSAM model: the {@link io.tsam.backend.InferenceBackend} seam, its ONNX Runtime
- * implementation and the execution-provider and optimisation settings.
+ * The one way to run a TSAM model: {@link io.tsam.backend.InferenceBackend} and its ONNX Runtime
+ * implementation (CPU, CUDA and TensorRT execution providers), used by the runtime's predict, serve
+ * and bench, the exporter's verification and {@code --eval}, and the benchmarks. Serialised engines
+ * plug in through {@link io.tsam.backend.EngineBackendProvider}.
  */
 package io.tsam.backend;

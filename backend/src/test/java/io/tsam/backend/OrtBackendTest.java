@@ -8,21 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtEnvironment;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OrtBackendTest {
+class OrtBackendTest extends InferenceBackendContract {
 
     private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+    @Override
+    protected InferenceBackend open() {
+        return open(TinyModels.tsam(), ExecutionProvider.CPU);
+    }
 
     private static OrtBackend open(Path model, ExecutionProvider provider) {
         return OrtBackend.builder()
@@ -31,37 +32,6 @@ class OrtBackendTest {
                 .optProvider(provider)
                 .optIntraOpThreads(1)
                 .build();
-    }
-
-    /** Standard-normal inputs for {@code batch} samples of every input of {@code backend}. */
-    private static Map<String, FloatBuffer> inputs(InferenceBackend backend, int batch, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        Map<String, FloatBuffer> inputs = new LinkedHashMap<>();
-        for (TensorSpec spec : backend.inputs()) {
-            int n = (int) (batch * spec.sampleElements());
-            FloatBuffer buffer =
-                    ByteBuffer.allocateDirect(n * Float.BYTES)
-                            .order(ByteOrder.nativeOrder())
-                            .asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                buffer.put((float) random.nextGaussian());
-            }
-            inputs.put(spec.name(), buffer.rewind());
-        }
-        return inputs;
-    }
-
-    /** Sample {@code i} of a batch's buffers as a batch of one. */
-    private static Map<String, FloatBuffer> sample(
-            InferenceBackend backend, Map<String, FloatBuffer> batch, int i) {
-        Map<String, FloatBuffer> one = new LinkedHashMap<>();
-        for (TensorSpec spec : backend.inputs()) {
-            int n = (int) spec.sampleElements();
-            FloatBuffer slice =
-                    batch.get(spec.name()).duplicate().position(i * n).limit((i + 1) * n);
-            one.put(spec.name(), slice.slice());
-        }
-        return one;
     }
 
     @Test
@@ -79,25 +49,6 @@ class OrtBackendTest {
                     backend.description());
             assertEquals("1", backend.metadata().get("tsam.format_version"));
             assertEquals(backend.metadata(), OrtBackend.readMetadata(ENV, TinyModels.tsam()));
-        }
-    }
-
-    @Test
-    void aBatchComputesWhatItsSamplesComputeAloneAndBuffersCanBeReused() {
-        try (OrtBackend backend = open(TinyModels.tsam(), ExecutionProvider.CPU)) {
-            Map<String, FloatBuffer> batch = inputs(backend, 3, 1);
-            float[] together = backend.run(3, batch);
-            float[] again = backend.run(3, batch);
-
-            assertEquals(3 * 8, together.length);
-            assertArrayEquals(together, again, "the same buffers give the same logits");
-            for (int i = 0; i < 3; i++) {
-                float[] alone = backend.run(1, sample(backend, batch, i));
-                for (int k = 0; k < 8; k++) {
-                    assertEquals(
-                            together[i * 8 + k], alone[k], 1e-5, "sample " + i + " class " + k);
-                }
-            }
         }
     }
 

@@ -1,7 +1,11 @@
 package io.tsam.backend;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -12,6 +16,8 @@ import java.nio.file.Path;
  * Shared with the runtime's tests through this module's test jar.
  */
 public final class TinyModels {
+
+    private static Path extracted;
 
     private TinyModels() {}
 
@@ -25,15 +31,35 @@ public final class TinyModels {
         return resource("tiny_video_only.onnx");
     }
 
-    private static Path resource(String name) {
+    /**
+     * The model as a file: straight from {@code target/test-classes}, or copied once out of this
+     * module's test jar when another module's tests use it.
+     */
+    private static synchronized Path resource(String name) {
         URL url = TinyModels.class.getResource(name);
         if (url == null) {
             throw new IllegalStateException("test resource " + name + " is missing");
         }
         try {
-            return Path.of(url.toURI());
+            if (url.getProtocol().equals("file")) {
+                return Path.of(url.toURI());
+            }
+            if (extracted == null) {
+                extracted = Files.createTempDirectory("tsam-tiny-models-");
+                extracted.toFile().deleteOnExit();
+            }
+            Path file = extracted.resolve(name);
+            if (!Files.exists(file)) {
+                try (InputStream in = url.openStream()) {
+                    Files.copy(in, file);
+                }
+                file.toFile().deleteOnExit();
+            }
+            return file;
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * TensorRT) and how to get it. Because the JVM remembers a failed class initialisation without its
  * cause, the line does not rely on the error alone: the two libraries are also looked up where the
  * Linux loader looks ({@code /etc/ld.so.cache}, {@code LD_LIBRARY_PATH}, the usual folders) and
- * TensorRT in the {@code -Ptensorrt-redist} jar on the class path. That lookup only words the
- * message; whether a GPU is usable is always decided by loading the libraries.
+ * TensorRT in the {@code -Pgpu} jar on the class path. That lookup only words the message; whether
+ * a GPU is usable is always decided by loading the libraries.
  */
 public final class GpuProbe {
 
@@ -53,7 +53,7 @@ public final class GpuProbe {
     private static final Pattern MISSING_LIBRARY =
             Pattern.compile("([\\w.+-]+\\.so(?:\\.\\d+)*): cannot open shared object file");
 
-    /** Where the {@code -Ptensorrt-redist} jar keeps the libraries JavaCPP extracts and loads. */
+    /** Where the {@code -Pgpu} jar keeps the libraries JavaCPP extracts and loads. */
     private static final String REDIST_RESOURCE = "org/bytedeco/tensorrt/linux-x86_64/";
 
     /** Folders the Linux loader or the TensorRT/CUDA installers commonly use. */
@@ -125,7 +125,7 @@ public final class GpuProbe {
         if (tensorRtMissing) {
             reasons.add(
                     TENSORRT_LIBRARY
-                            + " not found (build with -Ptensorrt-redist or install TensorRT "
+                            + " not found (use the -gpu bundle, build with -Pgpu, or install TensorRT "
                             + nvinfer.NV_TENSORRT_MAJOR
                             + "."
                             + nvinfer.NV_TENSORRT_MINOR

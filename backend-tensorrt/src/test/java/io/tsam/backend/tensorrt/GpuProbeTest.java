@@ -43,11 +43,11 @@ class GpuProbeTest {
                                 + " No such file or directory");
 
         assertEquals(
-                "libnvinfer.so.10 not found (build with -Ptensorrt-redist or install TensorRT"
+                "libnvinfer.so.10 not found (use the -gpu bundle, build with -Pgpu, or install TensorRT"
                         + " 10.15)",
                 GpuProbe.explain(error, true, true));
         assertEquals(
-                "libnvinfer.so.10 not found (build with -Ptensorrt-redist or install TensorRT"
+                "libnvinfer.so.10 not found (use the -gpu bundle, build with -Pgpu, or install TensorRT"
                         + " 10.15); no GPU was found (libcuda.so.1, the NVIDIA driver, is"
                         + " missing)",
                 GpuProbe.explain(noDriver(), true, false));

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * @param cpu the CPU model from {@code /proc/cpuinfo}, or {@code unknown}
  * @param cores the processors available to the JVM
+ * @param simd the vector extensions the CPU reports that matter to inference kernels ({@link
+ *     #SIMD_FLAGS}), in that order
+ * @param memoryBytes the machine's memory from {@code /proc/meminfo}, 0 when unknown
  * @param os operating system name, version and architecture
  * @param java the Java version and VM
  * @param onnxRuntime the ONNX Runtime version
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public record MachineInfo(
         String cpu,
         int cores,
+        List<String> simd,
+        long memoryBytes,
         String os,
         String java,
         String onnxRuntime,
@@ -34,9 +39,40 @@ public record MachineInfo(
 
     private static final Logger logger = LoggerFactory.getLogger(MachineInfo.class);
     private static final Path CPU_INFO = Path.of("/proc/cpuinfo");
+    private static final Path MEM_INFO = Path.of("/proc/meminfo");
+    private static final long KIB = 1024;
+
+    /**
+     * The {@code /proc/cpuinfo} flags (x86-64) and features (arm64) that decide which kernels ONNX
+     * Runtime and TensorRT's CPU fallbacks pick: AVX2 and AVX-512 widths, VNNI for INT8, BF16, AMX;
+     * NEON, SVE, dot product and I8MM on ARM.
+     */
+    public static final List<String> SIMD_FLAGS =
+            List.of(
+                    "sse4_2",
+                    "avx",
+                    "avx2",
+                    "fma",
+                    "avx512f",
+                    "avx512bw",
+                    "avx512vl",
+                    "avx512_vnni",
+                    "avx512_bf16",
+                    "avx_vnni",
+                    "amx_tile",
+                    "amx_int8",
+                    "amx_bf16",
+                    "asimd",
+                    "asimddp",
+                    "sve",
+                    "sve2",
+                    "i8mm",
+                    "bf16");
+
     private static final Path NVIDIA_GPUS = Path.of("/proc/driver/nvidia/gpus");
 
     public MachineInfo {
+        simd = List.copyOf(simd);
         gpus = List.copyOf(gpus);
     }
 
@@ -45,6 +81,8 @@ public record MachineInfo(
         return new MachineInfo(
                 cpuModel().orElse("unknown"),
                 Runtime.getRuntime().availableProcessors(),
+                simdFlags(),
+                totalMemory(),
                 System.getProperty("os.name")
                         + " "
                         + System.getProperty("os.version")
@@ -60,7 +98,23 @@ public record MachineInfo(
     }
 
     private static Optional<String> cpuModel() {
-        return fieldOf(CPU_INFO, "model name");
+        return fieldOf(CPU_INFO, "model name").or(() -> fieldOf(CPU_INFO, "Model"));
+    }
+
+    private static List<String> simdFlags() {
+        List<String> present =
+                List.of(
+                        fieldOf(CPU_INFO, "flags")
+                                .or(() -> fieldOf(CPU_INFO, "Features"))
+                                .orElse("")
+                                .split("\\s+"));
+        return SIMD_FLAGS.stream().filter(present::contains).toList();
+    }
+
+    private static long totalMemory() {
+        return fieldOf(MEM_INFO, "MemTotal")
+                .map(value -> Long.parseLong(value.replaceAll("[^0-9]", "")) * KIB)
+                .orElse(0L);
     }
 
     /** The {@code Model:} line of each GPU the NVIDIA driver lists under {@code /proc}. */

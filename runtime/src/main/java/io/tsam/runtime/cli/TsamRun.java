@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
             PreprocessCommand.class,
             BenchCommand.class,
             ServeCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class TsamRun {

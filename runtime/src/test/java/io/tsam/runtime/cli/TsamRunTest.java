@@ -210,15 +210,18 @@ class TsamRunTest {
                                 "error: --provider tensorrt: this ONNX Runtime build has no"
                                         + " TensorRT"));
 
-        Path plan = Files.write(dir.resolve("model.plan"), new byte[] {0});
-        Run engine = run("predict", silent, "--model", TinyModels.tsam(), "--engine", plan);
+        Path plan = TestEngines.write(dir.resolve("model.plan"), TinyModels.tsam());
+        Run engine = run("predict", silent, "--engine", plan);
         assertEquals(3, engine.status());
         assertEquals(1, engine.errLines().size(), engine.err());
         assertTrue(
                 engine.err()
                         .startsWith(
-                                "error: --engine " + plan + ": TensorRT natives are unavailable: "),
+                                "error: --engine " + plan + ": TensorRT engines cannot run here: "),
                 engine.err());
+        assertTrue(engine.err().contains("libnvinfer.so.10 not found"), engine.err());
+        Run both = run("predict", silent, "--model", TinyModels.tsam(), "--engine", plan);
+        assertEquals(List.of("error: give either --model or --engine, not both"), both.errLines());
 
         Run auto =
                 run(
