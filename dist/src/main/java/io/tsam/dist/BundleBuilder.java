@@ -199,8 +199,8 @@ public final class BundleBuilder implements Callable<Integer> {
                 continue;
             }
             Path copy = dir.resolve(jar.getFileName());
-            if (NativeJars.isOnnxRuntime(jar)) {
-                NativeJars.trimOnnxRuntime(jar, target, copy);
+            if (NativeJars.isMultiPlatform(jar)) {
+                NativeJars.trim(jar, target, copy);
             } else {
                 Files.copy(jar, copy);
             }

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -13,40 +15,71 @@ import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Which jars carry natives for which platform, and ONNX Runtime's jar cut down to one platform: it
- * ships Linux, macOS and Windows libraries (with debug symbols) for x86-64 and ARM in one jar.
+ * Which jars carry natives for which platform, and the jars that carry every platform's natives
+ * (ONNX Runtime: Linux, macOS and Windows for x86-64 and ARM, with debug symbols; JLine's) cut down
+ * to one platform's.
  */
 final class NativeJars {
+
+    /**
+     * A jar that keeps each platform's libraries in its own folder.
+     *
+     * @param jarPrefix how the jar's file name starts
+     * @param root the folder of all the natives
+     * @param folders each platform's folder under {@code root}
+     */
+    private record MultiPlatform(String jarPrefix, String root, Map<Platform, String> folders) {}
+
+    private static final List<MultiPlatform> MULTI_PLATFORM =
+            List.of(
+                    new MultiPlatform(
+                            "onnxruntime",
+                            "ai/onnxruntime/native/",
+                            Map.of(
+                                    Platform.LINUX_X86_64, "linux-x64/",
+                                    Platform.LINUX_ARM64, "linux-aarch64/")),
+                    new MultiPlatform(
+                            "jline-native-",
+                            "org/jline/nativ/",
+                            Map.of(
+                                    Platform.LINUX_X86_64, "Linux/x86_64/",
+                                    Platform.LINUX_ARM64, "Linux/arm64/")));
 
     /** JavaCPP's platform jars: {@code ffmpeg-8.0.1-1.5.13-linux-x86_64.jar}. */
     private static final Pattern CLASSIFIED =
             Pattern.compile(".*-(linux|macosx|windows|android|ios)-([a-z0-9_]+?)(-redist)?\\.jar");
 
-    private static final String ORT_NATIVES = "ai/onnxruntime/native/";
-
     private NativeJars() {}
 
     /** The platform a JavaCPP native jar is for, e.g. {@code linux-x86_64}; empty for others. */
-    static java.util.Optional<String> platformOf(Path jar) {
+    static Optional<String> platformOf(Path jar) {
         Matcher matcher = CLASSIFIED.matcher(jar.getFileName().toString());
         return matcher.matches()
-                ? java.util.Optional.of(matcher.group(1) + "-" + matcher.group(2))
-                : java.util.Optional.empty();
+                ? Optional.of(matcher.group(1) + "-" + matcher.group(2))
+                : Optional.empty();
     }
 
-    /** Whether {@code jar} is ONNX Runtime's (CPU or GPU build). */
-    static boolean isOnnxRuntime(Path jar) {
+    /** Whether {@code jar} carries several platforms' natives that {@link #trim} cuts down. */
+    static boolean isMultiPlatform(Path jar) {
+        return layout(jar).isPresent();
+    }
+
+    private static Optional<MultiPlatform> layout(Path jar) {
         String name = jar.getFileName().toString();
-        return name.startsWith("onnxruntime-") || name.startsWith("onnxruntime_gpu-");
+        return MULTI_PLATFORM.stream().filter(m -> name.startsWith(m.jarPrefix())).findFirst();
     }
 
     /**
-     * Copies ONNX Runtime's jar without the libraries of other platforms.
+     * Copies a multi-platform jar without the other platforms' libraries.
      *
      * @throws IllegalArgumentException if the jar has no libraries for {@code platform}
      */
-    static void trimOnnxRuntime(Path jar, Platform platform, Path target) throws IOException {
-        String keep = ORT_NATIVES + platform.onnxRuntimeFolder() + "/";
+    static void trim(Path jar, Platform platform, Path target) throws IOException {
+        MultiPlatform layout =
+                layout(jar)
+                        .orElseThrow(
+                                () -> new IllegalArgumentException(jar + ": not multi-platform"));
+        String keep = layout.root() + layout.folders().get(platform);
         boolean kept = false;
         try (ZipFile in = new ZipFile(jar.toFile());
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
@@ -54,9 +87,12 @@ final class NativeJars {
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (name.startsWith(ORT_NATIVES)
-                        && !name.equals(ORT_NATIVES)
-                        && !name.startsWith(keep)) {
+                boolean otherPlatform =
+                        name.startsWith(layout.root())
+                                && name.length() > layout.root().length()
+                                && !name.startsWith(keep)
+                                && !keep.startsWith(name);
+                if (otherPlatform) {
                     continue;
                 }
                 kept |= name.startsWith(keep) && !entry.isDirectory();
@@ -68,8 +104,7 @@ final class NativeJars {
             }
         }
         if (!kept) {
-            throw new IllegalArgumentException(
-                    jar + ": has no ONNX Runtime libraries for " + platform.id());
+            throw new IllegalArgumentException(jar + ": has no libraries for " + platform.id());
         }
     }
 

@@ -5,28 +5,21 @@ import java.util.Locale;
 /** A platform a bundle is made for, with the names each library gives it. */
 public enum Platform {
     /** x86-64 Linux: servers, workstations, most clouds. */
-    LINUX_X86_64("linux-x86_64", "linux-x64", 62),
+    LINUX_X86_64("linux-x86_64", 62),
     /** 64-bit ARM Linux: Jetson, Graviton, Ampere. */
-    LINUX_ARM64("linux-arm64", "linux-aarch64", 183);
+    LINUX_ARM64("linux-arm64", 183);
 
     private final String id;
-    private final String onnxRuntimeFolder;
     private final int elfMachine;
 
-    Platform(String id, String onnxRuntimeFolder, int elfMachine) {
+    Platform(String id, int elfMachine) {
         this.id = id;
-        this.onnxRuntimeFolder = onnxRuntimeFolder;
         this.elfMachine = elfMachine;
     }
 
     /** JavaCPP's classifier, also the bundle's name part, e.g. {@code linux-arm64}. */
     public String id() {
         return id;
-    }
-
-    /** Where ONNX Runtime's jar keeps this platform's libraries, e.g. {@code linux-aarch64}. */
-    public String onnxRuntimeFolder() {
-        return onnxRuntimeFolder;
     }
 
     /** The {@code e_machine} of this platform's ELF files (62 x86-64, 183 AArch64). */

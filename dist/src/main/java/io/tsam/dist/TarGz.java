@@ -28,11 +28,16 @@ final class TarGz {
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             for (Path file : files) {
                 String name = base.relativize(file).toString().replace('\\', '/');
-                TarArchiveEntry entry = new TarArchiveEntry(file, name);
-                if (Files.isRegularFile(file)) {
-                    entry.setMode(Files.isExecutable(file) ? 0100755 : 0100644);
-                } else if (Files.isDirectory(file)) {
+                // Only name, size, mode and time: the attributes a path-based entry adds (creation
+                // time as PAX headers) make GNU tar warn once per file.
+                boolean directory = Files.isDirectory(file);
+                TarArchiveEntry entry = new TarArchiveEntry(directory ? name + "/" : name);
+                entry.setModTime(Files.getLastModifiedTime(file));
+                if (directory) {
                     entry.setMode(040755);
+                } else {
+                    entry.setSize(Files.size(file));
+                    entry.setMode(Files.isExecutable(file) ? 0100755 : 0100644);
                 }
                 tar.putArchiveEntry(entry);
                 if (Files.isRegularFile(file)) {

@@ -191,6 +191,35 @@ class TsamRunTest {
     }
 
     @Test
+    void doctorReportsTheHostAndProvidersAndSmokeTestsTheModel() throws IOException {
+        Run json = run("doctor", "--json", "--model", TinyModels.tsam());
+        assertEquals(0, json.status(), json.err());
+        JsonNode report = new ObjectMapper().readTree(json.out());
+        assertTrue(report.get("ok").asBoolean());
+        assertTrue(report.get("host").get("cores").asInt() >= 1);
+        assertTrue(report.get("host").get("simd").isArray());
+        JsonNode cpu = report.get("providers").get(0);
+        assertEquals("cpu", cpu.get("name").asText());
+        assertEquals(0.0, cpu.get("smoke").get("max_abs_diff_vs_cpu").asDouble());
+        assertEquals(1.0, cpu.get("smoke").get("top1_agreement").asDouble());
+        List<String> names = new ArrayList<>();
+        report.get("providers").forEach(p -> names.add(p.get("name").asText()));
+        assertEquals(List.of("cpu", "cuda", "tensorrt", "tensorrt-engine"), names);
+
+        Run cuda = run("doctor", "--require", "cpu,cuda");
+        assertEquals(3, cuda.status());
+        assertTrue(cuda.out().contains("not ok: required cpu, cuda"), cuda.out());
+        assertTrue(
+                cuda.out().contains("cuda             no     not in this ONNX Runtime build"),
+                cuda.out());
+
+        Run typo = run("doctor", "--require", "gpu");
+        assertEquals(
+                List.of("error: --require gpu: not one of cpu, cuda, tensorrt, tensorrt-engine"),
+                typo.errLines());
+    }
+
+    @Test
     void unavailableProvidersAndEnginesFailWithOneLineAndNoFallback() throws IOException {
         Run cuda = run("predict", silent, "--model", TinyModels.tsam(), "--provider", "cuda");
         assertEquals(3, cuda.status());
