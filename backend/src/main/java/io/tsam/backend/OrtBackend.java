@@ -75,6 +75,15 @@ public final class OrtBackend implements InferenceBackend {
         this.output = outputs.get(0);
     }
 
+    /**
+     * Sets ONNX Runtime session options this builder has no method for (config entries such as
+     * {@code optimization.disable_specified_optimizers}, symbolic dimension values), after its own.
+     */
+    @FunctionalInterface
+    public interface SessionCustomiser {
+        void customise(OrtSession.SessionOptions options) throws OrtException;
+    }
+
     /** Returns a builder; the model file and the environment are required. */
     public static Builder builder() {
         return new Builder();
@@ -274,6 +283,7 @@ public final class OrtBackend implements InferenceBackend {
         private ExecutionProvider provider = ExecutionProvider.CPU;
         private Integer threads;
         private GraphOptimization optimization = GraphOptimization.DEFAULT;
+        private SessionCustomiser customiser = options -> {};
         private int device;
 
         private Builder() {}
@@ -318,6 +328,12 @@ public final class OrtBackend implements InferenceBackend {
         /** Sets the graph optimisation level; {@link GraphOptimization#DEFAULT} by default. */
         public Builder optOptimization(GraphOptimization optimization) {
             this.optimization = optimization;
+            return this;
+        }
+
+        /** Applies {@code customiser} to the session options last; for measurements. */
+        public Builder optCustomiser(SessionCustomiser customiser) {
+            this.customiser = Objects.requireNonNull(customiser, "customiser");
             return this;
         }
 
@@ -369,6 +385,7 @@ public final class OrtBackend implements InferenceBackend {
                 options.setOptimizationLevel(optimization.ortLevel());
                 options.setIntraOpNumThreads(intraOp);
                 addProvider(options, chosen);
+                customiser.customise(options);
                 session =
                         bytes != null
                                 ? environment.createSession(bytes, options)

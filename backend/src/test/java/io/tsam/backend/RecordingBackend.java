@@ -1,7 +1,6 @@
 package io.tsam.backend;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +10,7 @@ import java.util.Map;
  * A backend that hands every batch to another one and keeps a copy of exactly what it was given,
  * and the buffer objects themselves, so tests can see what the model was fed.
  */
-public final class RecordingBackend implements InferenceBackend {
+public final class RecordingBackend extends ForwardingBackend {
 
     /**
      * One run as received.
@@ -22,11 +21,10 @@ public final class RecordingBackend implements InferenceBackend {
      */
     public record Call(int batch, Map<String, float[]> values, Map<String, FloatBuffer> buffers) {}
 
-    private final InferenceBackend delegate;
     private final List<Call> calls = new ArrayList<>();
 
     public RecordingBackend(InferenceBackend delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** The runs so far, in order. */
@@ -35,38 +33,8 @@ public final class RecordingBackend implements InferenceBackend {
     }
 
     @Override
-    public Path modelFile() {
-        return delegate.modelFile();
-    }
-
-    @Override
-    public String provider() {
-        return delegate.provider();
-    }
-
-    @Override
     public String description() {
         return "recording " + delegate.description();
-    }
-
-    @Override
-    public List<TensorSpec> inputs() {
-        return delegate.inputs();
-    }
-
-    @Override
-    public TensorSpec output() {
-        return delegate.output();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return delegate.metadata();
-    }
-
-    @Override
-    public int maxBatch() {
-        return delegate.maxBatch();
     }
 
     @Override

@@ -72,6 +72,16 @@ class BundleIT {
         }
     }
 
+    /** The sizes go to the build log, where the README's figures come from. */
+    private static void report(BundleBuilder.Bundle bundle) {
+        System.out.printf(
+                "bundle %s: %.1f MiB, %d files, %d parts%n",
+                bundle.archive().getFileName(),
+                bundle.bytes() / 1048576.0,
+                bundle.files(),
+                bundle.parts().size());
+    }
+
     private static BundleBuilder.Bundle build(String... args) throws IOException {
         return picocli.CommandLine.populateCommand(new BundleBuilder(), args).build();
     }
@@ -85,12 +95,7 @@ class BundleIT {
                         "--model", TinyModels.tsam().toString(),
                         "--split", "20M",
                         "--out", OUT.resolve("x86_64").toString());
-        System.out.printf(
-                "x86-64 bundle: %s, %.1f MiB, %d files, %d parts%n",
-                bundle.archive().getFileName(),
-                bundle.bytes() / 1048576.0,
-                bundle.files(),
-                bundle.parts().size());
+        report(bundle);
         assertTrue(bundle.withJre());
         assertTrue(bundle.parts().size() >= 2, "split into parts");
 
@@ -126,9 +131,7 @@ class BundleIT {
                         "--lib", LIB.toString(),
                         "--natives", NATIVES.toString(),
                         "--out", OUT.resolve("arm64").toString());
-        System.out.printf(
-                "arm64 bundle: %s, %.1f MiB, %d files%n",
-                bundle.archive().getFileName(), bundle.bytes() / 1048576.0, bundle.files());
+        report(bundle);
         assertFalse(bundle.withJre(), "no JRE can be linked for another platform");
         Path root = extract(bundle.archive(), Files.createDirectories(dir.resolve("arm64")));
         checkManifest(root);

@@ -12,14 +12,11 @@ import io.tsam.backend.InferenceBackendContract;
 import io.tsam.backend.OrtBackend;
 import io.tsam.backend.TinyModels;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,30 +95,12 @@ class TensorRtBackendTest extends InferenceBackendContract {
         }
     }
 
-    private Path engineFile(Map<String, String> metadata) throws Exception {
-        byte[] bytes = "serialised engine".getBytes(StandardCharsets.UTF_8);
-        EngineInfo info =
-                new EngineInfo(
-                        new GpuInfo("NVIDIA H200", 9, 0, "13.0", "13.1", "10.15.1.29"),
-                        TensorRtPrecision.FP16,
-                        new BatchProfile(1, 4, 8),
-                        List.of(new EngineTensor("video", List.of(-1L, 3L, 3L, 32L, 32L))),
-                        List.of(new EngineTensor("logits", List.of(-1L, 8L))),
-                        "a".repeat(64),
-                        EnginePlan.sha256(bytes),
-                        Optional.empty(),
-                        Instant.parse("2026-12-02T12:00:00Z"),
-                        metadata);
-        Path plan = dir.resolve("model.plan");
-        new EnginePlan(bytes, info).write(plan);
-        return plan;
-    }
-
     @Test
     void withoutTensorRtAnEngineFailsWithOneLineNamingTheMissingLibraries() throws Exception {
         GpuStatus status = GpuProbe.probe();
         org.junit.jupiter.api.Assumptions.assumeFalse(status.available(), "a GPU is here");
-        Path plan = engineFile(Map.of("tsam.format_version", "1"));
+        Path plan =
+                TestEngines.write(dir.resolve("model.plan"), Map.of("tsam.format_version", "1"));
 
         BackendUnavailableException e =
                 assertThrows(BackendUnavailableException.class, () -> EngineBackends.open(plan));
@@ -136,7 +115,7 @@ class TensorRtBackendTest extends InferenceBackendContract {
 
     @Test
     void anEngineWhoseSidecarCarriesNoMetadataIsNamed() throws Exception {
-        Path plan = engineFile(Map.of());
+        Path plan = TestEngines.write(dir.resolve("model.plan"), Map.of());
 
         IllegalArgumentException e =
                 assertThrows(

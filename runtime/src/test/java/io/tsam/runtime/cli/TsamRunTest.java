@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tsam.backend.OrtBackend;
 import io.tsam.backend.RecordingBackend;
 import io.tsam.backend.TinyModels;
+import io.tsam.backend.tensorrt.TestEngines;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.audio.AudioImage;
 import io.tsam.media.io.Npy;
@@ -239,7 +240,11 @@ class TsamRunTest {
                                 "error: --provider tensorrt: this ONNX Runtime build has no"
                                         + " TensorRT"));
 
-        Path plan = TestEngines.write(dir.resolve("model.plan"), TinyModels.tsam());
+        Path plan =
+                TestEngines.write(
+                        dir.resolve("model.plan"),
+                        OrtBackend.readMetadata(
+                                OrtEnvironment.getEnvironment(), TinyModels.tsam()));
         Run engine = run("predict", silent, "--engine", plan);
         assertEquals(3, engine.status());
         assertEquals(1, engine.errLines().size(), engine.err());

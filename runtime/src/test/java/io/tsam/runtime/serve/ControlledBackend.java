@@ -1,9 +1,8 @@
 package io.tsam.runtime.serve;
 
+import io.tsam.backend.ForwardingBackend;
 import io.tsam.backend.InferenceBackend;
-import io.tsam.backend.TensorSpec;
 import java.nio.FloatBuffer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,9 +14,8 @@ import java.util.concurrent.TimeUnit;
  * {@code delayMillis}, and while {@link #hold()} is on, waits for {@link #release()}. It records
  * the batch sizes it ran and whether it was closed, and does not close the backend it wraps.
  */
-final class ControlledBackend implements InferenceBackend {
+final class ControlledBackend extends ForwardingBackend {
 
-    private final InferenceBackend delegate;
     private final long delayMillis;
     private final List<Integer> batches = new ArrayList<>();
     private volatile CountDownLatch gate = new CountDownLatch(0);
@@ -25,7 +23,7 @@ final class ControlledBackend implements InferenceBackend {
     private volatile boolean closed;
 
     ControlledBackend(InferenceBackend delegate, long delayMillis) {
-        this.delegate = delegate;
+        super(delegate);
         this.delayMillis = delayMillis;
     }
 
@@ -73,38 +71,8 @@ final class ControlledBackend implements InferenceBackend {
     }
 
     @Override
-    public Path modelFile() {
-        return delegate.modelFile();
-    }
-
-    @Override
-    public String provider() {
-        return delegate.provider();
-    }
-
-    @Override
     public String description() {
         return "controlled " + delegate.description();
-    }
-
-    @Override
-    public List<TensorSpec> inputs() {
-        return delegate.inputs();
-    }
-
-    @Override
-    public TensorSpec output() {
-        return delegate.output();
-    }
-
-    @Override
-    public Map<String, String> metadata() {
-        return delegate.metadata();
-    }
-
-    @Override
-    public int maxBatch() {
-        return delegate.maxBatch();
     }
 
     @Override

@@ -1,29 +1,23 @@
-package io.tsam.runtime.cli;
+package io.tsam.backend.tensorrt;
 
-import ai.onnxruntime.OrtEnvironment;
-import io.tsam.backend.OrtBackend;
-import io.tsam.backend.tensorrt.BatchProfile;
-import io.tsam.backend.tensorrt.EngineInfo;
-import io.tsam.backend.tensorrt.EnginePlan;
-import io.tsam.backend.tensorrt.EngineTensor;
-import io.tsam.backend.tensorrt.GpuInfo;
-import io.tsam.backend.tensorrt.TensorRtPrecision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Engine files for machines without a GPU: a sidecar as tsam-export writes it, bytes of no engine.
+ * Engine files for machines without a GPU: a sidecar as {@code tsam-export} writes it beside bytes
+ * that are no engine, enough to reach the point where TensorRT itself is needed.
  */
-final class TestEngines {
+public final class TestEngines {
 
     private TestEngines() {}
 
-    /** Writes {@code plan} and its sidecar, carrying the metadata of {@code onnx}. */
-    static Path write(Path plan, Path onnx) throws IOException {
+    /** Writes {@code plan} and its sidecar, carrying {@code metadata} (the ONNX model's). */
+    public static Path write(Path plan, Map<String, String> metadata) throws IOException {
         byte[] bytes = "not a serialised engine".getBytes(StandardCharsets.UTF_8);
         EngineInfo info =
                 new EngineInfo(
@@ -36,7 +30,7 @@ final class TestEngines {
                         EnginePlan.sha256(bytes),
                         Optional.empty(),
                         Instant.parse("2026-12-02T12:00:00Z"),
-                        OrtBackend.readMetadata(OrtEnvironment.getEnvironment(), onnx));
+                        metadata);
         new EnginePlan(bytes, info).write(plan);
         return plan;
     }
