@@ -36,7 +36,8 @@ if [[ "$needs_build" == 1 ]]; then
 fi
 
 # DJL's failed CUDA probe on CPU-only machines says nothing a user can act on, nor does libtorch's
-# C++ logging below errors (its one-time AutoNonVariableTypeMode warning still prints).
+# C++ logging below errors. (libtorch's own TORCH_WARN lines bypass this level; the code avoids the
+# DJL calls that raise them, see NetWeights.copy.)
 export TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
 # OpenMP threads that spin while idle starve the clip-decoding threads on small machines; training
 # on 2 cores ran 4x faster with passive waiting.

@@ -14,6 +14,7 @@ import io.tsam.exporter.eval.EvaluationReport;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import io.tsam.exporter.eval.ExportEvaluation;
 import io.tsam.exporter.source.ExportSource;
+import io.tsam.exporter.verify.Tolerance;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -61,7 +62,12 @@ final class EvalOptions {
      *
      * @return false if some videos were skipped, true otherwise (or without {@code --eval})
      */
-    boolean run(ExportSource source, byte[] model, Path out, CommandLine commandLine)
+    boolean run(
+            ExportSource source,
+            byte[] model,
+            Path out,
+            Tolerance tolerance,
+            CommandLine commandLine)
             throws IOException {
         if (data == null) {
             return true;
@@ -87,6 +93,7 @@ final class EvalOptions {
                             .setData(dataConfig)
                             .setVideos(videos)
                             .optListener(listener(err, bar))
+                            .optTolerance(tolerance)
                             .build()
                             .run();
         }
@@ -102,6 +109,17 @@ final class EvalOptions {
         AtomicFile.write(json, mapper.writeValueAsBytes(content));
         stdout.println("wrote " + json);
         stdout.flush();
+        if (report.outsideTolerance() > 0) {
+            err.println(
+                    "warning: on "
+                            + report.outsideTolerance()
+                            + " of "
+                            + report.scored()
+                            + " videos the ONNX model's logits are not within "
+                            + tolerance
+                            + " of the net's");
+            err.flush();
+        }
         if (report.partial()) {
             err.println(
                     "error: "

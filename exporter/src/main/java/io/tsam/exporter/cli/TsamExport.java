@@ -101,15 +101,15 @@ public final class TsamExport implements Callable<Integer> {
             source.notes().forEach(note -> notes.println("note: " + note));
             ModelProto model = lower(source);
             byte[] bytes = model.toByteArray();
-            if (verification.enabled && !verify(source, bytes)) {
+            if (verification.enabled && !verify(source, model, bytes)) {
                 Path rejected = rejectedPath();
                 AtomicFile.write(rejected, bytes);
                 PrintWriter err = spec.commandLine().getErr();
                 err.println(
                         "error: the ONNX model does not compute what the checkpoint's net"
-                                + " computes within --tolerance "
-                                + verification.tolerance
-                                + "; it was kept as "
+                                + " computes (logits within "
+                                + verification.tolerance()
+                                + ", every shift exact); it was kept as "
                                 + rejected
                                 + " and "
                                 + out
@@ -122,7 +122,7 @@ public final class TsamExport implements Callable<Integer> {
             PrintWriter stdout = spec.commandLine().getOut();
             Optional<EnginePlan> engine = tensorRt.build(source, bytes, out, stdout);
             triton.write(bytes, engine, out, stdout);
-            if (!evaluation.run(source, bytes, out, spec.commandLine())) {
+            if (!evaluation.run(source, bytes, out, verification.tolerance(), spec.commandLine())) {
                 return ExitCode.PARTIAL;
             }
         }
@@ -139,8 +139,8 @@ public final class TsamExport implements Callable<Integer> {
                 .export();
     }
 
-    private boolean verify(ExportSource source, byte[] model) {
-        ParityReport report = verification.run(source, model, out);
+    private boolean verify(ExportSource source, ModelProto model, byte[] bytes) {
+        ParityReport report = verification.run(source, model, bytes, out);
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(report.table());
         stdout.flush();

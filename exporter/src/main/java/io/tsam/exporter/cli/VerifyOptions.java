@@ -1,5 +1,6 @@
 package io.tsam.exporter.cli;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtEnvironment;
 import io.tsam.backend.OrtBackend;
 import io.tsam.config.TsamConfig;
@@ -7,6 +8,8 @@ import io.tsam.exporter.source.ExportSource;
 import io.tsam.exporter.verify.ParityCheck;
 import io.tsam.exporter.verify.ParityInput;
 import io.tsam.exporter.verify.ParityReport;
+import io.tsam.exporter.verify.ShiftCheck;
+import io.tsam.exporter.verify.Tolerance;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
@@ -29,18 +32,33 @@ final class VerifyOptions {
             fallbackValue = "true",
             description = {
                 "Run the ONNX model in ONNX Runtime and the net in DJL on the same inputs and"
-                        + " compare the logits (default: on). A model that fails is not"
+                        + " compare the logits, and run every shift of the graph alone against"
+                        + " the net's, which must match exactly (default: on). A model that fails"
+                        + " is not"
                         + " installed but kept aside: model.onnx becomes model.rejected.onnx."
             })
     boolean enabled;
 
     @Option(
-            names = "--tolerance",
+            names = "--atol",
             paramLabel = "ABS",
-            defaultValue = "1e-4",
-            description =
-                    "Largest allowed absolute error on the logits (default: ${DEFAULT-VALUE}).")
-    double tolerance;
+            description = {
+                "Absolute part of the allowed logit difference: every logit passes when |onnx -"
+                        + " net| <= atol + rtol * |net|, as numpy.allclose (default: "
+                        + Tolerance.Defaults.ATOL
+                        + ")."
+            })
+    double atol = Tolerance.FP32.atol();
+
+    @Option(
+            names = "--rtol",
+            paramLabel = "REL",
+            description = {
+                "Relative part of the allowed logit difference (default: "
+                        + Tolerance.Defaults.RTOL
+                        + ")."
+            })
+    double rtol = Tolerance.FP32.rtol();
 
     @Option(
             names = "--verify-video",
@@ -53,19 +71,22 @@ final class VerifyOptions {
 
     /** Checks the values before any work. */
     void validate() {
-        if (!(tolerance >= 0)) {
-            throw new IllegalArgumentException(
-                    "--tolerance must be a number >= 0, got " + tolerance);
-        }
+        tolerance();
+    }
+
+    /** The rule the logits are judged by. */
+    Tolerance tolerance() {
+        return new Tolerance(atol, rtol);
     }
 
     /**
      * Compares the model with the source's net on random inputs and the given videos, running the
-     * model as the runtime will: ONNX Runtime on the CPU, through the shared backend.
+     * model as the runtime will: ONNX Runtime on the CPU, through the shared backend; then every
+     * shift of the graph on its own.
      *
      * @param name what the model will be called once installed, for messages
      */
-    ParityReport run(ExportSource source, byte[] model, Path name) {
+    ParityReport run(ExportSource source, ModelProto model, byte[] bytes, Path name) {
         TsamConfig config = source.config();
         int size = config.dataAugmentation().cropSize();
         List<ParityInput> inputs =
@@ -75,16 +96,17 @@ final class VerifyOptions {
         }
         try (OrtBackend backend =
                 OrtBackend.builder()
-                        .setModel(model, name)
+                        .setModel(bytes, name)
                         .setEnvironment(OrtEnvironment.getEnvironment())
                         .build()) {
             return ParityCheck.builder()
                     .setBackend(backend)
                     .setNet(source.net())
                     .setInputs(inputs)
-                    .optTolerance(tolerance)
+                    .optTolerance(tolerance())
                     .build()
-                    .run();
+                    .run()
+                    .withShifts(ShiftCheck.run(model, source.net(), SEED));
         }
     }
 

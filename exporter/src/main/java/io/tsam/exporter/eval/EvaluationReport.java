@@ -1,5 +1,6 @@
 package io.tsam.exporter.eval;
 
+import io.tsam.exporter.verify.Tolerance;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,8 @@ import java.util.Objects;
  * @param djl the accuracy of the DJL net in inference mode
  * @param agreeing the scored videos whose top-1 class is the same in both
  * @param maxAbsLogitDifference the largest {@code |onnx - djl|} over every logit of every clip
+ * @param tolerance the rule of the export check the logits are held to
+ * @param outsideTolerance the scored videos with a logit of some clip outside {@code tolerance}
  * @param failed the videos that could not be decoded and were skipped, in list order
  */
 public record EvaluationReport(
@@ -34,6 +37,8 @@ public record EvaluationReport(
         Accuracy djl,
         int agreeing,
         double maxAbsLogitDifference,
+        Tolerance tolerance,
+        int outsideTolerance,
         List<FailedVideo> failed) {
 
     /** How many classes "top-5" looks at: 5, or all of them for a model with fewer classes. */
@@ -125,6 +130,13 @@ public record EvaluationReport(
                         agreeing,
                         scored(),
                         maxAbsLogitDifference));
+        out.append(
+                String.format(
+                        Locale.ROOT,
+                        "logits within %s: %d of %d videos%n",
+                        tolerance,
+                        scored() - outsideTolerance,
+                        scored()));
         return out.toString();
     }
 
@@ -145,6 +157,9 @@ public record EvaluationReport(
         map.put("drift", accuracy(drift()));
         map.put("top1_agreement", number(top1Agreement()));
         map.put("max_abs_logit_difference", scored() == 0 ? null : maxAbsLogitDifference);
+        map.put("atol", tolerance.atol());
+        map.put("rtol", tolerance.rtol());
+        map.put("videos_outside_tolerance", outsideTolerance);
         map.put(
                 "failed",
                 failed.stream().map(f -> Map.of("id", f.id(), "reason", f.reason())).toList());

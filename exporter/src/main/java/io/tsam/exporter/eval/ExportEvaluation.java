@@ -8,6 +8,7 @@ import io.tsam.config.VideoList;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import io.tsam.exporter.verify.NetInference;
 import io.tsam.exporter.verify.ParityInput;
+import io.tsam.exporter.verify.Tolerance;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.DatasetVideos;
@@ -35,6 +36,7 @@ public final class ExportEvaluation {
     private final DataConfig data;
     private final VideoList videos;
     private final EvaluationListener listener;
+    private final Tolerance tolerance;
 
     private ExportEvaluation(Builder builder) {
         this.backend = builder.backend;
@@ -43,6 +45,7 @@ public final class ExportEvaluation {
         this.data = builder.data;
         this.videos = builder.videos;
         this.listener = builder.listener;
+        this.tolerance = builder.tolerance;
     }
 
     /** Returns a builder; backend, net, config, data and videos are required. */
@@ -60,7 +63,8 @@ public final class ExportEvaluation {
         MediaConfig media = MediaConfig.of(config);
         int clips = config.modelValidation().numClips();
         DatasetVideos opener = new DatasetVideos(data, media);
-        ScoreBoard board = new ScoreBoard(net.classes(), config.modelValidation().average());
+        ScoreBoard board =
+                new ScoreBoard(net.classes(), config.modelValidation().average(), tolerance);
         List<FailedVideo> failed = new ArrayList<>();
         List<VideoEntry> entries = videos.entries();
         for (int i = 0; i < entries.size(); i++) {
@@ -109,6 +113,7 @@ public final class ExportEvaluation {
         private DataConfig data;
         private VideoList videos;
         private EvaluationListener listener = EvaluationListener.NONE;
+        private Tolerance tolerance = Tolerance.FP32;
 
         private Builder() {}
 
@@ -148,6 +153,12 @@ public final class ExportEvaluation {
         /** Sets who hears about each video; nobody by default. */
         public Builder optListener(EvaluationListener listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /** Sets the rule the logits are held to; {@link Tolerance#FP32} by default. */
+        public Builder optTolerance(Tolerance tolerance) {
+            this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
             return this;
         }
 

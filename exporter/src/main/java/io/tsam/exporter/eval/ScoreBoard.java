@@ -3,19 +3,22 @@ package io.tsam.exporter.eval;
 import io.tsam.config.ClipAverage;
 import io.tsam.exporter.eval.EvaluationReport.Accuracy;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
+import io.tsam.exporter.verify.Tolerance;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Accumulates the scores of both implementations video by video: clip logits to probabilities,
  * combined over the clips of a video by the model's {@link ClipAverage} (SPEC §2), then top-1 and
- * top-k hits against the label, top-1 agreement and the largest logit difference. Not thread-safe.
+ * top-k hits against the label, top-1 agreement, the largest logit difference and the videos whose
+ * logits are not within the {@link Tolerance} of the export check. Not thread-safe.
  */
 final class ScoreBoard {
 
     private final int classes;
     private final ClipAverage average;
     private final int topK;
+    private final Tolerance tolerance;
     private int scored;
     private int onnxTop1;
     private int onnxTopK;
@@ -23,14 +26,16 @@ final class ScoreBoard {
     private int djlTopK;
     private int agreeing;
     private double maxAbsDifference;
+    private int outsideTolerance;
 
-    ScoreBoard(int classes, ClipAverage average) {
+    ScoreBoard(int classes, ClipAverage average, Tolerance tolerance) {
         if (classes < 1) {
             throw new IllegalArgumentException("a score board needs >= 1 class, got " + classes);
         }
         this.classes = classes;
         this.average = average;
         this.topK = Math.min(EvaluationReport.TOP_K, classes);
+        this.tolerance = tolerance;
     }
 
     /**
@@ -51,7 +56,9 @@ final class ScoreBoard {
                             + djl.length
                             + " values");
         }
+        boolean within = true;
         for (int i = 0; i < onnx.length; i++) {
+            within &= tolerance.allows(onnx[i], djl[i]);
             // NaN must show up, so it is carried through instead of losing every comparison.
             double difference = Math.abs((double) onnx[i] - djl[i]);
             maxAbsDifference =
@@ -59,6 +66,7 @@ final class ScoreBoard {
                             ? difference
                             : maxAbsDifference;
         }
+        outsideTolerance += within ? 0 : 1;
         double[] onnxProbabilities = meanProbabilities(onnx);
         double[] djlProbabilities = meanProbabilities(djl);
         scored++;
@@ -80,6 +88,8 @@ final class ScoreBoard {
                 new Accuracy(rate(djlTop1), rate(djlTopK)),
                 agreeing,
                 maxAbsDifference,
+                tolerance,
+                outsideTolerance,
                 failed);
     }
 

@@ -342,7 +342,8 @@ public final class OnnxGraph {
         }
     }
 
-    private static ValueInfoProto valueInfo(String name, List<Dim> dims) {
+    /** The description of a float tensor {@code name} of shape {@code dims}. */
+    public static ValueInfoProto valueInfo(String name, List<Dim> dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Dim dim : dims) {
             TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();

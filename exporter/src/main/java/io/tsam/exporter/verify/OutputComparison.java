@@ -12,7 +12,9 @@ import java.util.Arrays;
  * @param maxRelError {@code maxAbsError} over the largest {@code |djl|} (relative to the output's
  *     scale, which stays meaningful where single logits are near zero)
  * @param top1Agreement the fraction of rows whose arg-max is the same in both
- * @param passed whether {@code maxAbsError} is within the tolerance
+ * @param worstRatio the largest {@link Tolerance#ratio} over all values: how much of the allowance
+ *     the worst value uses
+ * @param passed whether every value is within the tolerance ({@code worstRatio <= 1})
  */
 public record OutputComparison(
         String input,
@@ -21,6 +23,7 @@ public record OutputComparison(
         double maxAbsError,
         double maxRelError,
         double top1Agreement,
+        double worstRatio,
         boolean passed) {
 
     /** Keeps a private copy of the shape. */
@@ -36,7 +39,7 @@ public record OutputComparison(
      * @param shape {@code [rows, columns]}
      * @param actual the ONNX Runtime values, row-major
      * @param expected the DJL values, row-major
-     * @param tolerance the largest allowed absolute error
+     * @param tolerance what may differ
      * @return the comparison
      */
     public static OutputComparison of(
@@ -45,7 +48,7 @@ public record OutputComparison(
             long[] shape,
             float[] actual,
             float[] expected,
-            double tolerance) {
+            Tolerance tolerance) {
         if (shape.length != 2
                 || actual.length != expected.length
                 || actual.length != shape[0] * shape[1]) {
@@ -62,7 +65,9 @@ public record OutputComparison(
         }
         double maxAbs = 0;
         double scale = 0;
+        double worst = 0;
         for (int i = 0; i < actual.length; i++) {
+            worst = Math.max(worst, tolerance.ratio(actual[i], expected[i]));
             // NaN must fail, so it is carried through instead of losing every comparison.
             double error = Math.abs((double) actual[i] - expected[i]);
             maxAbs = Double.isNaN(error) || error > maxAbs ? error : maxAbs;
@@ -79,7 +84,7 @@ public record OutputComparison(
         }
         double rel = scale > 0 ? maxAbs / scale : maxAbs;
         return new OutputComparison(
-                input, output, shape, maxAbs, rel, (double) agree / rows, maxAbs <= tolerance);
+                input, output, shape, maxAbs, rel, (double) agree / rows, worst, worst <= 1);
     }
 
     @Override

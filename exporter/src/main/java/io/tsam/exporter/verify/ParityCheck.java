@@ -17,16 +17,13 @@ import java.util.Objects;
  */
 public final class ParityCheck {
 
-    /** The default largest allowed absolute error on the logits. */
-    public static final double DEFAULT_TOLERANCE = 1e-4;
-
     private final InferenceBackend backend;
     private final TsamNet net;
     private final List<ParityInput> inputs;
-    private final double tolerance;
+    private final Tolerance tolerance;
 
     private ParityCheck(
-            InferenceBackend backend, TsamNet net, List<ParityInput> inputs, double tolerance) {
+            InferenceBackend backend, TsamNet net, List<ParityInput> inputs, Tolerance tolerance) {
         this.backend = backend;
         this.net = net;
         this.inputs = inputs;
@@ -66,7 +63,7 @@ public final class ParityCheck {
         private InferenceBackend backend;
         private TsamNet net;
         private List<ParityInput> inputs;
-        private double tolerance = DEFAULT_TOLERANCE;
+        private Tolerance tolerance = Tolerance.FP32;
 
         private Builder() {}
 
@@ -88,9 +85,9 @@ public final class ParityCheck {
             return this;
         }
 
-        /** Sets the largest allowed absolute error; {@value #DEFAULT_TOLERANCE} by default. */
-        public Builder optTolerance(double tolerance) {
-            this.tolerance = tolerance;
+        /** Sets what may differ; {@link Tolerance#FP32} by default. */
+        public Builder optTolerance(Tolerance tolerance) {
+            this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
             return this;
         }
 
@@ -98,8 +95,7 @@ public final class ParityCheck {
          * Returns the check.
          *
          * @throws NullPointerException if a required value is missing
-         * @throws IllegalArgumentException if there are no inputs, or the tolerance is negative or
-         *     not a number
+         * @throws IllegalArgumentException if there are no inputs
          */
         public ParityCheck build() {
             Objects.requireNonNull(backend, "ParityCheck needs setBackend");
@@ -107,10 +103,6 @@ public final class ParityCheck {
             Objects.requireNonNull(inputs, "ParityCheck needs setInputs");
             if (inputs.isEmpty()) {
                 throw new IllegalArgumentException("a parity check needs at least one input batch");
-            }
-            if (!(tolerance >= 0)) {
-                throw new IllegalArgumentException(
-                        "the tolerance must be a number >= 0, got " + tolerance);
             }
             return new ParityCheck(backend, net, List.copyOf(inputs), tolerance);
         }

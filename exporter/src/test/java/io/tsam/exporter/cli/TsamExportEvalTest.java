@@ -115,6 +115,8 @@ class TsamExportEvalTest {
         assertEquals(0.0, scores.get("drift").get("top1").asDouble());
         assertEquals(1.0, scores.get("top1_agreement").asDouble());
         assertTrue(scores.get("max_abs_logit_difference").asDouble() < 1e-4, scores::toString);
+        assertEquals(0, scores.get("videos_outside_tolerance").asInt(), scores::toString);
+        assertEquals(1e-3, scores.get("rtol").asDouble(), scores::toString);
         assertEquals(0, scores.get("failed").size());
     }
 

@@ -315,9 +315,14 @@ class TsamExportTest {
 
         Run run =
                 run(
-                        "--checkpoint", nativeCheckpoint.toString(),
-                        "--tolerance", "0",
-                        "--out", out.toString());
+                        "--checkpoint",
+                        nativeCheckpoint.toString(),
+                        "--atol",
+                        "0",
+                        "--rtol",
+                        "0",
+                        "--out",
+                        out.toString());
 
         assertEquals(ExportExitCode.VERIFICATION_FAILED, run.status, run::toString);
         assertTrue(
@@ -333,11 +338,12 @@ class TsamExportTest {
         Run run =
                 run(
                         "--checkpoint", nativeCheckpoint.toString(),
-                        "--tolerance", "-1",
+                        "--rtol", "-1",
                         "--out", dir.resolve("never.onnx").toString());
 
         assertEquals(ExitCode.BAD_INPUT, run.status, run::toString);
-        assertTrue(run.err.contains("--tolerance must be a number >= 0, got -1.0"), run::toString);
+        assertTrue(
+                run.err.contains("--rtol must be a finite number >= 0, got -1.0"), run::toString);
     }
 
     private static Run run(String... args) {

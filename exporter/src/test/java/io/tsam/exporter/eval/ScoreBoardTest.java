@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsam.config.ClipAverage;
 import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
+import io.tsam.exporter.verify.Tolerance;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ class ScoreBoardTest {
 
     @Test
     void clipProbabilitiesAreAveragedPerVideoAndScoredAgainstTheLabel() {
-        ScoreBoard board = new ScoreBoard(6, ClipAverage.PROBS);
+        ScoreBoard board = new ScoreBoard(6, ClipAverage.PROBS, Tolerance.FP32);
         // Label 2 wins outright in both.
         board.add(2, new float[] {0, 0, 5, 0, 0, 0}, new float[] {0, 0, 5, 0, 0, 0});
         // Label 0: clip 1 says 0 (p = 0.80), clip 2 says 1 (p = 0.92), so the mean ranks 1
@@ -49,7 +50,7 @@ class ScoreBoardTest {
 
     @Test
     void topFiveCoversEveryClassOfASmallModel() {
-        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS);
+        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS, Tolerance.FP32);
         board.add(2, new float[] {9, 5, 0}, new float[] {9, 5, 0});
 
         EvaluationReport report = board.report(LIST, 1, List.of());
@@ -62,7 +63,7 @@ class ScoreBoardTest {
 
     @Test
     void failedVideosAreCountedAndANaNLogitIsNotHidden() {
-        ScoreBoard board = new ScoreBoard(2, ClipAverage.PROBS);
+        ScoreBoard board = new ScoreBoard(2, ClipAverage.PROBS, Tolerance.FP32);
         board.add(0, new float[] {Float.NaN, 0}, new float[] {1, 0});
 
         EvaluationReport report =
@@ -82,7 +83,7 @@ class ScoreBoardTest {
     @Test
     void withNothingScoredTheRatesAreNullInJsonAndTheTableSaysSo() {
         EvaluationReport report =
-                new ScoreBoard(4, ClipAverage.PROBS)
+                new ScoreBoard(4, ClipAverage.PROBS, Tolerance.FP32)
                         .report(LIST, 1, List.of(new FailedVideo("a", "a.mp4: empty")));
 
         Map<String, Object> map = report.toMap();
@@ -96,7 +97,7 @@ class ScoreBoardTest {
 
     @Test
     void logitsThatAreNotWholeClipsAreRejected() {
-        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS);
+        ScoreBoard board = new ScoreBoard(3, ClipAverage.PROBS, Tolerance.FP32);
 
         IllegalArgumentException e =
                 assertThrows(

@@ -16,6 +16,7 @@ import io.tsam.exporter.verify.OutputComparison;
 import io.tsam.exporter.verify.ParityCheck;
 import io.tsam.exporter.verify.ParityInput;
 import io.tsam.exporter.verify.ParityReport;
+import io.tsam.exporter.verify.ShiftCheck;
 import io.tsam.model.net.ResNetStage;
 import io.tsam.model.net.ResidualBlock;
 import io.tsam.model.net.TsamNet;
@@ -34,9 +35,6 @@ import org.junit.jupiter.params.provider.CsvSource;
  * parameters, audio and shift placement; plus the census of what the graph may and must contain.
  */
 class TsamOnnxExporterParityTest {
-
-    /** The largest absolute error allowed on the logits (which are of order 1). */
-    private static final double TOLERANCE = 1e-4;
 
     private static final String SHA = "0".repeat(64);
 
@@ -141,13 +139,14 @@ class TsamOnnxExporterParityTest {
                                 .setBackend(backend)
                                 .setNet(net)
                                 .setInputs(ParityInput.standard(config.model(), size, 5))
-                                .optTolerance(TOLERANCE)
                                 .build()
-                                .run();
+                                .run()
+                                .withShifts(ShiftCheck.run(model, net, 5));
             }
 
             assertTrue(report.passed(), report::table);
             assertEquals(2, report.comparisons().size());
+            assertEquals(shiftedBlocks(net), report.shifts().size(), report::table);
             for (OutputComparison comparison : report.comparisons()) {
                 assertEquals(1.0, comparison.top1Agreement(), report::table);
                 assertTrue(comparison.maxRelError() < 1e-4, report::table);

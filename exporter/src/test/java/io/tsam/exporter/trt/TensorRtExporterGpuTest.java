@@ -1,6 +1,5 @@
 package io.tsam.exporter.trt;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,6 +23,8 @@ import io.tsam.config.ShiftConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
+import io.tsam.exporter.verify.OutputComparison;
+import io.tsam.exporter.verify.Tolerance;
 import io.tsam.media.pipeline.MediaConfig;
 import io.tsam.media.synth.SynthSpec;
 import io.tsam.media.synth.SyntheticDataset;
@@ -114,9 +115,16 @@ class TensorRtExporterGpuTest {
                 Map<String, FloatBuffer> inputs = inputs(batch, batch);
                 float[] expected = onnxRuntime(inputs, batch);
                 float[] actual = runner.run(batch, inputs);
-                double error = maxAbs(expected, actual);
-                logger.info("fp32 N={}: max abs error {} against ONNX Runtime", batch, error);
-                assertArrayEquals(expected, actual, 1e-3f, "N=" + batch);
+                OutputComparison c =
+                        OutputComparison.of(
+                                "N=" + batch,
+                                "logits",
+                                new long[] {batch, LABELS.size()},
+                                actual,
+                                expected,
+                                Tolerance.FP32);
+                logger.info("fp32 N={}: {} against ONNX Runtime", batch, c);
+                assertTrue(c.passed(), c::toString);
             }
         }
     }

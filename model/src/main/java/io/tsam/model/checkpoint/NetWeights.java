@@ -3,6 +3,7 @@ package io.tsam.model.checkpoint;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import io.tsam.model.net.PyTorchNames;
@@ -131,16 +132,17 @@ public final class NetWeights {
         return weights;
     }
 
-    /** Writes the values in place, so the array keeps its identity and gradient attachment. */
+    /**
+     * Writes the values in place, so the array keeps its identity and gradient attachment. An
+     * indexed put rather than {@code set(Buffer)}: DJL's buffer copy enters libtorch's deprecated
+     * {@code AutoNonVariableTypeMode}, whose warning would be printed by every command that loads a
+     * checkpoint.
+     */
     private static void copy(NDArray source, NDArray target) {
-        if (source.getDataType() == target.getDataType()) {
-            target.set(source.toByteBuffer());
-            return;
-        }
         try (NDManager scope = source.getManager().newSubManager()) {
             NDArray converted = source.toType(target.getDataType(), true);
             converted.attach(scope);
-            target.set(converted.toByteBuffer());
+            target.set(new NDIndex(":"), converted.toDevice(target.getDevice(), false));
         }
     }
 

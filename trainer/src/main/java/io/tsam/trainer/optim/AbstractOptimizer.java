@@ -145,11 +145,12 @@ abstract class AbstractOptimizer implements TsamOptimizer {
     @Override
     public final Map<String, NDArray> state() {
         checkOpen();
-        if (stepArray == null) {
-            stepArray = stateManager.create(steps);
-        } else {
-            stepArray.set(new long[] {steps});
+        // A new scalar rather than set(long[]) on the old one: DJL's buffer copy enters
+        // libtorch's deprecated AutoNonVariableTypeMode, whose warning every run would print.
+        if (stepArray != null) {
+            stepArray.close();
         }
+        stepArray = stateManager.create(steps);
         Map<String, NDArray> state = new LinkedHashMap<>();
         state.put(STEP_KEY, stepArray);
         for (Trainable trainable : trainables) {

@@ -74,7 +74,8 @@ public interface TsamOptimizer extends AutoCloseable {
      * Returns the state to save.
      *
      * <p>The arrays belong to the optimizer: do not close or modify them, and read them (or copy
-     * them) before the next {@link #step(double)}, which updates the buffers in place.
+     * them) before the next {@link #step(double)}, which updates the buffers in place, or the next
+     * call of this method, which replaces the {@value #STEP_KEY} scalar.
      *
      * @return an unmodifiable map, {@value #STEP_KEY} first, then the buffers in parameter order
      * @throws IllegalStateException if the optimizer is closed
