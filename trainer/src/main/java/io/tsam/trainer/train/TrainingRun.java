@@ -96,8 +96,6 @@ public final class TrainingRun {
         trainList.requireConsecutiveLabels(classes);
         VideoList valList = VideoList.read(data.valList()).requireLabelsBelow(classes);
         LabelNames labels = labelNames(classes);
-        prepareFolder();
-
         ClipDataset trainSet = ClipDataset.training(data, config, trainList);
         ClipDataset valSet = ClipDataset.validation(data, config, valList);
         int batchSize = config.trainingParam().batchSize();
@@ -105,6 +103,9 @@ public final class TrainingRun {
         int epochs = config.trainingParam().epochs();
         int iterations = trainSet.batchCount(batchSize);
         LrSchedule schedule = new LrSchedule(config.optimizerParam(), epochs, iterations);
+        // Only once every setting is known to work: a rejected run leaves no folder that would
+        // make the corrected command ask for --resume.
+        prepareFolder();
         LabelSmoothingCrossEntropy loss =
                 new LabelSmoothingCrossEntropy(config.trainingParam().labelSmoothing());
 

@@ -1,10 +1,12 @@
 package io.tsam.trainer.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsam.common.cli.ExitCode;
 import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
@@ -175,6 +177,23 @@ class TsamTrainTest {
         assertEquals(ExitCode.BAD_INPUT, badConfig.exit());
         assertTrue(badConfig.err().contains("model.video_segment"), badConfig.err());
         assertEquals(1, badConfig.err().strip().lines().count(), badConfig.err());
+
+        ObjectNode warm = (ObjectNode) new ObjectMapper().readTree(config.toFile());
+        ((ObjectNode) warm.get("optimizer_param")).put("warmup_epochs", 1);
+        Path warmConfig = dir.resolve("warmup.json");
+        Files.writeString(warmConfig, warm.toString(), StandardCharsets.UTF_8);
+        Run warmup =
+                run(
+                        "--data",
+                        dataFile.toString(),
+                        "--config",
+                        warmConfig.toString(),
+                        "--run_id",
+                        "w");
+        assertEquals(ExitCode.BAD_INPUT, warmup.exit(), warmup.err());
+        assertTrue(warmup.err().contains("warmup_epochs"), warmup.err());
+        // The corrected command must not be told that the folder holds a run.
+        assertFalse(Files.exists(results.resolve("w")), "a rejected run left its folder");
 
         Run missing =
                 run(
