@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param audioImage {@code audio_image}: the {@code tsam} profile's spectrogram settings
  * @param waveformShift {@code random_shift_waveform}: {@code tsam} training cuts up to these many
  *     seconds from the start and the end of the track; empty for none
+ * @param autorotate {@code autorotate}: frames are turned upright by the video's display matrix
+ *     (90/180/270 degrees and mirrors), as the {@code ffmpeg} command line does; true unless a file
+ *     says otherwise, false for a stored config written before the key existed
  * @param fps {@code fps}: {@code tsam}: a video file's frames are resampled to this rate first, as
  *     {@code video2frames.py --fps} (default 10) extracted them; > 0
  */
@@ -45,8 +48,12 @@ public record AugmentationConfig(
         boolean gaussianBlur,
         AudioImageConfig audioImage,
         List<Double> waveformShift,
-        double fps) {
+        double fps,
+        boolean autorotate) {
     static final String SECTION = "data_augmentation";
+
+    /** The key of {@link #autorotate}; a stored config written before it existed means false. */
+    static final String AUTOROTATE_KEY = "autorotate";
 
     /** The key of {@link #profile}; a stored config written before it existed means imagenet. */
     static final String PROFILE_KEY = "profile";
@@ -104,7 +111,8 @@ public record AugmentationConfig(
                 false,
                 AudioImageConfig.defaults(),
                 List.of(),
-                TSAM_FPS);
+                TSAM_FPS,
+                true);
     }
 
     /** The {@code imagenet} profile with these sizes, other settings at their defaults. */
@@ -123,7 +131,8 @@ public record AugmentationConfig(
                 false,
                 d.audioImage,
                 List.of(),
-                d.fps);
+                d.fps,
+                d.autorotate);
     }
 
     /** A copy with another {@code profile}. */
@@ -140,7 +149,26 @@ public record AugmentationConfig(
                 gaussianBlur,
                 audioImage,
                 waveformShift,
-                fps);
+                fps,
+                autorotate);
+    }
+
+    /** A copy with another {@code autorotate}. */
+    public AugmentationConfig withAutorotate(boolean newAutorotate) {
+        return new AugmentationConfig(
+                profile,
+                scaleSize,
+                cropSize,
+                resizeMode,
+                flip,
+                scales,
+                colorJitter,
+                randomGrayscale,
+                gaussianBlur,
+                audioImage,
+                waveformShift,
+                fps,
+                newAutorotate);
     }
 
     /**
@@ -184,7 +212,8 @@ public record AugmentationConfig(
                         s.bool("gaussian_blur", d.gaussianBlur()),
                         AudioImageConfig.read(s.section(AudioImageConfig.SECTION)),
                         s.nullableNumbers("random_shift_waveform", d.waveformShift()),
-                        s.number("fps", d.fps()));
+                        s.number("fps", d.fps()),
+                        s.bool(AUTOROTATE_KEY, d.autorotate()));
         s.finish();
         return result;
     }
@@ -209,6 +238,7 @@ public record AugmentationConfig(
             waveformShift.forEach(v -> shift.add(ConfigJson.number(v)));
         }
         node.set("fps", ConfigJson.number(fps));
+        node.put(AUTOROTATE_KEY, autorotate);
         return node;
     }
 }

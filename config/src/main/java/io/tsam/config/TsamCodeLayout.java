@@ -152,7 +152,8 @@ final class TsamCodeLayout {
                 blur,
                 audio,
                 shiftOn ? shift : List.of(),
-                d.fps());
+                d.fps(),
+                d.autorotate());
     }
 
     private static AudioImageConfig readAudioImage(JsonSection s, int crop) {

@@ -1,7 +1,9 @@
 package io.tsam.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -95,6 +97,11 @@ public record TsamConfig(
                     InputProfile.IMAGENET.jsonName());
             fillMissing(
                     root,
+                    AugmentationConfig.SECTION,
+                    AugmentationConfig.AUTOROTATE_KEY,
+                    BooleanNode.FALSE);
+            fillMissing(
+                    root,
                     ValidationConfig.SECTION,
                     ValidationConfig.AVERAGE_KEY,
                     ClipAverage.PROBS.jsonName());
@@ -171,12 +178,16 @@ public record TsamConfig(
     }
 
     private static void fillMissing(ObjectNode root, String section, String key, String value) {
+        fillMissing(root, section, key, TextNode.valueOf(value));
+    }
+
+    private static void fillMissing(ObjectNode root, String section, String key, JsonNode value) {
         JsonNode node = root.get(section);
         if (node == null) {
             node = root.putObject(section);
         }
         if (node instanceof ObjectNode object && !object.has(key)) {
-            object.put(key, value);
+            object.set(key, value);
         }
     }
 

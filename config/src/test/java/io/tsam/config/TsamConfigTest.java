@@ -121,7 +121,8 @@ class TsamConfigTest {
                       "eps": 1.0E-6
                     },
                     "random_shift_waveform": null,
-                    "fps": 10.0
+                    "fps": 10.0,
+                    "autorotate": true
                   },
                   "model": {
                     "video_segments": 8,
@@ -466,6 +467,18 @@ class TsamConfigTest {
         assertEquals(ClipAverage.PROBS, old.modelValidation().average());
         TsamConfig current = TsamConfig.defaults();
         assertEquals(current, TsamConfig.parseStored(current.toJson(), null));
+    }
+
+    @Test
+    void autorotationIsOnForNewFilesAndOffForModelsStoredBeforeIt() {
+        assertTrue(TsamConfig.parse("{}", null).dataAugmentation().autorotate());
+        assertFalse(TsamConfig.parseStored("{}", null).dataAugmentation().autorotate());
+        TsamConfig off = TsamConfig.parse("{\"data_augmentation\": {\"autorotate\": false}}", null);
+        assertFalse(off.dataAugmentation().autorotate());
+        assertTrue(
+                TsamConfig.parseStored(TsamConfig.defaults().toJson(), null)
+                        .dataAugmentation()
+                        .autorotate());
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,6 +62,8 @@ final class FramesCommand implements Callable<Integer> {
             names = "--audio",
             description = "Also write each audio track to dir_audios/<id>.wav (PCM 16-bit).")
     boolean audio;
+
+    @Mixin AutorotateOption autorotate;
 
     @Option(
             names = "--threads",
@@ -126,7 +129,7 @@ final class FramesCommand implements Callable<Integer> {
     private Result extract(DatasetFiles files, Path video) throws Exception {
         String id = files.idOf(video);
         int frames;
-        try (VideoFile file = VideoFile.open(video)) {
+        try (VideoFile file = VideoFile.open(video, autorotate.autorotate())) {
             frames = FrameDirectoryWriter.write(file, fps, height, files.framesDir(id));
         }
         boolean missing = false;

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,11 +65,13 @@ final class PreprocessCommand implements Callable<Integer> {
             description = "Audio file to use when VIDEO is a folder of frames (default: silence).")
     Path audio;
 
+    @Mixin AutorotateOption autorotate;
+
     @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        TsamConfig model = TsamConfig.load(config);
+        TsamConfig model = autorotate.applyTo(TsamConfig.load(config));
         MediaConfig media = MediaConfig.of(model);
         int size = media.cropSize();
         int segments = media.videoSegments();

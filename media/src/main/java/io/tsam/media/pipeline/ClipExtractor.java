@@ -55,13 +55,15 @@ public final class ClipExtractor implements AutoCloseable {
     /**
      * Opens a video file whose own audio track (if any) is the audio segment. Under TSAM's profile
      * its frames are those TSAM's {@code video2frames.py} would extract: resampled to {@code fps}
-     * and scaled to {@code scale_size} rows ({@link ExtractedFrames}).
+     * and scaled to {@code scale_size} rows ({@link ExtractedFrames}). Frames are turned upright by
+     * the display matrix when the config says {@code autorotate}.
      */
     public static ClipExtractor open(Path video, MediaConfig config) {
         FrameSource frames =
                 config.tsamProfile()
-                        ? ExtractedFrames.open(video, config.fps(), config.scaleSize())
-                        : VideoFile.open(video);
+                        ? ExtractedFrames.open(
+                                video, config.fps(), config.scaleSize(), config.autorotate())
+                        : VideoFile.open(video, config.autorotate());
         return new ClipExtractor(frames, Optional.of(video), config);
     }
 

@@ -24,6 +24,7 @@ import java.util.Objects;
  * @param audioImage {@code tsam}: the spectrogram settings
  * @param waveformShift {@code tsam} training: seconds that may be cut from the track's ends
  * @param fps {@code tsam}: the rate a video file's frames are resampled to, as extracted frames
+ * @param autorotate whether frames are turned upright by the video's display matrix
  */
 public record MediaConfig(
         int videoSegments,
@@ -36,7 +37,8 @@ public record MediaConfig(
         List<Double> scales,
         AudioImageConfig audioImage,
         List<Double> waveformShift,
-        double fps) {
+        double fps,
+        boolean autorotate) {
 
     public MediaConfig {
         Objects.requireNonNull(profile, "profile");
@@ -66,7 +68,8 @@ public record MediaConfig(
                 aug.scales(),
                 aug.audioImage(),
                 aug.waveformShift(),
-                aug.fps());
+                aug.fps(),
+                aug.autorotate());
     }
 
     /** The {@code imagenet} profile's settings, for callers that build them by hand. */
@@ -89,7 +92,8 @@ public record MediaConfig(
                 d.scales(),
                 d.audioImage(),
                 List.of(),
-                d.fps());
+                d.fps(),
+                d.autorotate());
     }
 
     /** The RGB means the frames' {@code pixel / 255} are reduced by: 0 under TSAM's profile. */

@@ -25,10 +25,11 @@ public final class ExtractedFrames implements FrameSource {
     /**
      * Opens a video file resampled to {@code fps} and scaled to {@code height} rows.
      *
+     * @param autorotate whether pictures are turned upright first, as ffmpeg does by default
      * @throws io.tsam.media.MediaException naming the file if it cannot be opened
      */
-    public static ExtractedFrames open(Path path, double fps, int height) {
-        VideoFile video = VideoFile.open(path);
+    public static ExtractedFrames open(Path path, double fps, int height, boolean autorotate) {
+        VideoFile video = VideoFile.open(path, autorotate);
         try {
             video.scaleToHeight(height);
             return new ExtractedFrames(video, FpsGrid.sourceFrames(video, fps));

@@ -1,10 +1,12 @@
 package io.tsam.media.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_DISCARD;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_side_data_get;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
@@ -46,14 +48,18 @@ import io.tsam.media.MediaException;
 import io.tsam.media.image.RgbImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avcodec.AVPacketSideData;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
@@ -102,6 +108,7 @@ public final class VideoFile implements FrameSource {
     private final int height;
     private final double frameRate;
     private final double durationSeconds;
+    private final Orientation orientation;
 
     private AVFormatContext format;
     private AVCodecContext codec;
@@ -132,7 +139,7 @@ public final class VideoFile implements FrameSource {
     private long seeks;
     private boolean closed;
 
-    private VideoFile(Path path) {
+    private VideoFile(Path path, boolean autorotate) {
         this.path = path;
         boolean ok = false;
         try {
@@ -146,6 +153,7 @@ public final class VideoFile implements FrameSource {
             held = av_frame_alloc();
             width = par.width();
             height = par.height();
+            orientation = autorotate ? orientation(par, path) : Orientation.UPRIGHT;
             table = scan();
             if (table.size() == 0) {
                 throw new MediaException(path, "the video stream holds no frames");
@@ -161,18 +169,33 @@ public final class VideoFile implements FrameSource {
     }
 
     /**
+     * Opens a video file and indexes its frames; pictures come upright ({@link #open(Path,
+     * boolean)}).
+     */
+    public static VideoFile open(Path path) {
+        return open(path, true);
+    }
+
+    /**
      * Opens a video file and indexes its frames.
      *
+     * @param autorotate whether pictures are turned by the stream's display matrix
      * @return an open source; the caller closes it
      * @throws MediaException naming the file if it is missing, not media, has no video stream or no
      *     decodable video codec
      */
-    public static VideoFile open(Path path) {
+    public static VideoFile open(Path path, boolean autorotate) {
         if (!Files.isRegularFile(path)) {
             throw new MediaException(
                     path, Files.exists(path) ? "not a regular file" : "no such file");
         }
-        return new VideoFile(path);
+        return new VideoFile(path, autorotate);
+    }
+
+    /** How pictures are turned before they are handed out; upright without autorotation. */
+    public Orientation orientation() {
+        checkOpen();
+        return orientation;
     }
 
     @Override
@@ -485,7 +508,9 @@ public final class VideoFile implements FrameSource {
     /**
      * From now on, pictures come scaled to {@code height} rows (the width keeping the aspect ratio,
      * rounded to nearest, at least 1) with swscale's bicubic filter, as {@code ffmpeg -vf
-     * scale=-1:height} does; 0 restores the coded size with the bilinear converter.
+     * scale=-1:height} does; 0 restores the coded size with the bilinear converter. The rows are
+     * those of the upright picture: a quarter-turned stream is scaled to {@code height} columns
+     * before it is turned.
      */
     public void scaleToHeight(int height) {
         checkOpen();
@@ -496,13 +521,22 @@ public final class VideoFile implements FrameSource {
     }
 
     private RgbImage toRgb(AVFrame f) {
+        return orientation.apply(convert(f));
+    }
+
+    /** The picture in RGB at its coded orientation, scaled as {@link #scaleToHeight} says. */
+    private RgbImage convert(AVFrame f) {
         int sourceWidth = f.width();
         int sourceHeight = f.height();
-        int h = outputHeight > 0 ? outputHeight : sourceHeight;
-        int w =
-                outputHeight > 0
-                        ? (int) Math.max(1, Math.round((double) sourceWidth * h / sourceHeight))
-                        : sourceWidth;
+        int w = sourceWidth;
+        int h = sourceHeight;
+        if (outputHeight > 0 && orientation.transpose()) {
+            w = outputHeight;
+            h = (int) Math.max(1, Math.round((double) sourceHeight * w / sourceWidth));
+        } else if (outputHeight > 0) {
+            h = outputHeight;
+            w = (int) Math.max(1, Math.round((double) sourceWidth * h / sourceHeight));
+        }
         int stride = (w * 3 + 31) & ~31; // swscale's SIMD paths want aligned rows
         long size = (long) stride * h;
         // swscale's SIMD writers can run past the end of the last row (a 40-pixel-wide MPEG-4
@@ -599,6 +633,32 @@ public final class VideoFile implements FrameSource {
             rgb = null;
         }
         positioned = false;
+    }
+
+    /** The orientation the stream's display matrix states; upright without one. */
+    private static Orientation orientation(AVCodecParameters par, Path path) {
+        AVPacketSideData side =
+                av_packet_side_data_get(
+                        par.coded_side_data(), par.nb_coded_side_data(), AV_PKT_DATA_DISPLAYMATRIX);
+        if (side == null || side.isNull() || side.size() < 9 * Integer.BYTES) {
+            return Orientation.UPRIGHT;
+        }
+        int[] matrix = new int[9];
+        side.data()
+                .capacity(9 * Integer.BYTES)
+                .asByteBuffer()
+                .order(ByteOrder.nativeOrder())
+                .asIntBuffer()
+                .get(matrix);
+        Optional<Orientation> turned = Orientation.ofDisplayMatrix(matrix);
+        if (turned.isEmpty()) {
+            logger.warn(
+                    "{}: the display matrix {} is not a quarter turn or mirror; pictures are used"
+                            + " as decoded",
+                    path,
+                    Arrays.toString(matrix));
+        }
+        return turned.orElse(Orientation.UPRIGHT);
     }
 
     private static AVFormatContext openFormat(Path path) {

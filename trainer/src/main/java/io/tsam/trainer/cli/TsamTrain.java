@@ -5,6 +5,7 @@ import io.tsam.common.cli.ExitCode;
 import io.tsam.common.cli.VerboseOption;
 import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
+import io.tsam.media.cli.AutorotateOption;
 import io.tsam.media.video.FfmpegLogging;
 import io.tsam.trainer.metrics.ClassificationMetrics;
 import io.tsam.trainer.train.CheckpointValidation;
@@ -86,6 +87,8 @@ public final class TsamTrain implements Callable<Integer> {
                             + " checkpoint; overrides model.backbone_weights.")
     Path pretrained;
 
+    @Mixin AutorotateOption autorotate;
+
     @Option(names = "--no-progress", description = "No progress bars (epoch lines only).")
     boolean noProgress;
 
@@ -93,7 +96,7 @@ public final class TsamTrain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DataConfig dataConfig = DataConfig.load(data);
-        TsamConfig modelConfig = TsamConfig.load(config);
+        TsamConfig modelConfig = autorotate.applyTo(TsamConfig.load(config));
         ConsoleProgress progress = new ConsoleProgress(out, !noProgress);
         if (validate != null) {
             if (resume || pretrained != null) {
