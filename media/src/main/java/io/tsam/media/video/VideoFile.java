@@ -23,8 +23,6 @@ import static org.bytedeco.ffmpeg.global.avformat.av_find_best_stream;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_seek_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_close_input;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
-import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -37,13 +35,13 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_move_ref;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_malloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import io.tsam.media.FfmpegInput;
 import io.tsam.media.MediaException;
 import io.tsam.media.image.RgbImage;
 import java.io.IOException;
@@ -143,7 +141,7 @@ public final class VideoFile implements FrameSource {
         this.path = path;
         boolean ok = false;
         try {
-            format = openFormat(path);
+            format = FfmpegInput.open(path);
             streamIndex = videoStream(format, path);
             AVStream stream = format.streams(streamIndex);
             AVCodecParameters par = stream.codecpar();
@@ -418,7 +416,7 @@ public final class VideoFile implements FrameSource {
     private void reopen() {
         avformat_close_input(format);
         try {
-            format = openFormat(path);
+            format = FfmpegInput.open(path);
         } catch (MediaException e) {
             format = null;
             close();
@@ -455,7 +453,7 @@ public final class VideoFile implements FrameSource {
                 return null;
             }
             if (ret != AVERROR_EAGAIN()) {
-                throw new MediaException(path, "video decoding failed: " + error(ret));
+                throw new MediaException(path, "video decoding failed: " + FfmpegInput.error(ret));
             }
             feedDecoder();
         }
@@ -467,7 +465,7 @@ public final class VideoFile implements FrameSource {
             int ret = av_read_frame(format, packet);
             if (ret < 0) {
                 if (ret != AVERROR_EOF) {
-                    logger.debug("{}: reading stopped early: {}", path, error(ret));
+                    logger.debug("{}: reading stopped early: {}", path, FfmpegInput.error(ret));
                 }
                 avcodec_send_packet(codec, null);
                 return;
@@ -481,7 +479,8 @@ public final class VideoFile implements FrameSource {
                     int sent = avcodec_send_packet(codec, packet);
                     if (sent < 0) {
                         // One damaged packet loses a picture; the decoder resyncs at the next.
-                        logger.debug("{}: skipped a video packet: {}", path, error(sent));
+                        logger.debug(
+                                "{}: skipped a video packet: {}", path, FfmpegInput.error(sent));
                         continue;
                     }
                     return;
@@ -597,7 +596,7 @@ public final class VideoFile implements FrameSource {
             logger.warn(
                     "{}: the file ends early ({}); using its first {} frames",
                     path,
-                    error(ret),
+                    FfmpegInput.error(ret),
                     builder.size());
         }
         return builder.build(AV_NOPTS_VALUE);
@@ -661,32 +660,6 @@ public final class VideoFile implements FrameSource {
         return turned.orElse(Orientation.UPRIGHT);
     }
 
-    private static AVFormatContext openFormat(Path path) {
-        AVFormatContext ctx = new AVFormatContext(null);
-        int ret;
-        // The file: prefix keeps a colon in the name from being read as a protocol; UTF-8,
-        // not the platform charset, is what FFmpeg expects of a file name.
-        try (BytePointer url =
-                new BytePointer("file:" + path.toAbsolutePath(), StandardCharsets.UTF_8)) {
-            ret = avformat_open_input(ctx, url, null, null);
-        }
-        if (ret < 0) {
-            throw new MediaException(path, "not a readable media file (" + error(ret) + ")");
-        }
-        String demuxer = ctx.iformat().name().getString(StandardCharsets.UTF_8);
-        if (demuxer.equals("tty")) {
-            // FFmpeg renders text files as "ANSI art" video; a text file is not a video here.
-            avformat_close_input(ctx);
-            throw new MediaException(path, "not a media file (FFmpeg sees text)");
-        }
-        ret = avformat_find_stream_info(ctx, (PointerPointer<?>) null);
-        if (ret < 0) {
-            avformat_close_input(ctx);
-            throw new MediaException(path, "cannot read stream information (" + error(ret) + ")");
-        }
-        return ctx;
-    }
-
     private static int videoStream(AVFormatContext ctx, Path path) {
         int best = av_find_best_stream(ctx, AVMEDIA_TYPE_VIDEO, -1, -1, (AVCodec) null, 0);
         if (best >= 0 && isMovingVideo(ctx.streams(best))) {
@@ -731,7 +704,7 @@ public final class VideoFile implements FrameSource {
         if (ret < 0) {
             avcodec_free_context(ctx);
             throw new MediaException(
-                    path, "cannot open the " + name + " decoder (" + error(ret) + ")");
+                    path, "cannot open the " + name + " decoder (" + FfmpegInput.error(ret) + ")");
         }
         return ctx;
     }
@@ -760,15 +733,5 @@ public final class VideoFile implements FrameSource {
 
     private static double timeBase(AVStream stream) {
         return (double) stream.time_base().num() / stream.time_base().den();
-    }
-
-    private static String error(int code) {
-        byte[] buf = new byte[256];
-        av_strerror(code, buf, buf.length);
-        int end = 0;
-        while (end < buf.length && buf[end] != 0) {
-            end++;
-        }
-        return new String(buf, 0, end, StandardCharsets.UTF_8);
     }
 }

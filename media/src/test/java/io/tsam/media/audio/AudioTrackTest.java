@@ -250,7 +250,7 @@ class AudioTrackTest {
      * channel per frequency holding a tone of amplitude 0.5; {@code formatOptions} are muxer option
      * name/value pairs.
      */
-    private static void writeMedia(
+    static void writeMedia(
             Path file,
             String format,
             int audioCodec,
