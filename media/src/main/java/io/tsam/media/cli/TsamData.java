@@ -28,6 +28,11 @@ public final class TsamData {
         FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(CommandLines.newCommandLine(new TsamData(), out, err).execute(args));
+        System.exit(newCommandLine(out, err).execute(args));
+    }
+
+    /** A command line writing to {@code out} and {@code err}, for {@link #main} and callers. */
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        return CommandLines.newCommandLine(new TsamData(), out, err);
     }
 }

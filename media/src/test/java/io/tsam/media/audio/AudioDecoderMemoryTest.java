@@ -45,8 +45,8 @@ class AudioDecoderMemoryTest {
 
     /**
      * Allocates 16 MiB in chunks below glibc's mmap threshold, touches them and frees all but a
-     * last chunk, which keeps the heap's top from being trimmed on its own: only an explicit
-     * trim can return the freed pages.
+     * last chunk, which keeps the heap's top from being trimmed on its own: only an explicit trim
+     * can return the freed pages.
      */
     private static Pointer allocateTouchAndFree() {
         Pointer[] chunks = new Pointer[CHUNKS + 1];
