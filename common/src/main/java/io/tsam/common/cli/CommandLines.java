@@ -27,6 +27,18 @@ public final class CommandLines {
         return cmd;
     }
 
+    /**
+     * What a tool that loads libtorch through DJL sets before DJL starts: libtorch comes from the
+     * pytorch-native-cpu jar and is never downloaded at run time (unless the caller said
+     * otherwise), and charts are drawn without a display.
+     */
+    public static void offlineAndHeadless() {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.setProperty("java.awt.headless", "true");
+    }
+
     /** Exit status for an exception escaping a command. */
     public static int exitCodeOf(Throwable e) {
         if (e instanceof IllegalArgumentException) {

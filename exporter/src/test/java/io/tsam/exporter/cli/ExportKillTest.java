@@ -34,8 +34,8 @@ class ExportKillTest {
     private static final List<String> LABELS = List.of("cat", "dog", "bird");
 
     /**
-     * Kill moments as fractions of an uninterrupted export's duration: two early, then every 2 %
-     * of the last quarter, where the files are written, so that no write window is missed.
+     * Kill moments as fractions of an uninterrupted export's duration: two early, then every 2 % of
+     * the last quarter, where the files are written, so that no write window is missed.
      */
     private static final double[] MOMENTS = {
         0.3, 0.6, 0.75, 0.77, 0.79, 0.81, 0.83, 0.85, 0.87, 0.89, 0.91, 0.93, 0.95, 0.97, 0.99

@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+
+    /** A Java array holds a little less than 2^31 values. */
+    private static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -61,7 +65,11 @@ public final class Npy {
         AtomicFile.write(file, buf.array());
     }
 
-    /** Reads a little-endian float32 C-order {@code .npy} file. */
+    /**
+     * Reads a little-endian float32 C-order {@code .npy} file.
+     *
+     * @throws IOException naming the file when it cannot be read or is not such an array
+     */
     public static Array read(Path file) throws IOException {
         ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         byte[] magic = new byte[MAGIC.length];
@@ -70,8 +78,24 @@ public final class Npy {
         }
         int major = buf.get();
         buf.get();
-        int headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : buf.getInt();
-        byte[] headerBytes = new byte[headerLength];
+        if (major < 1 || major > 3) {
+            throw new IOException(file + ": .npy format version " + major + " is not 1, 2 or 3");
+        }
+        if (major > 1 && buf.remaining() < 4) {
+            throw new IOException(file + ": the .npy header is cut short");
+        }
+        long headerLength =
+                major == 1
+                        ? Short.toUnsignedInt(buf.getShort())
+                        : Integer.toUnsignedLong(buf.getInt());
+        if (headerLength > buf.remaining()) {
+            throw new IOException(
+                    file
+                            + ": the .npy header claims "
+                            + headerLength
+                            + " bytes, the file is shorter");
+        }
+        byte[] headerBytes = new byte[(int) headerLength];
         buf.get(headerBytes);
         String header = new String(headerBytes, StandardCharsets.US_ASCII);
         String descr = find(DESCR, header, file, "descr");
@@ -81,13 +105,15 @@ public final class Npy {
         if (find(ORDER, header, file, "fortran_order").equals("True")) {
             throw new IOException(file + ": Fortran-ordered arrays are not supported");
         }
-        long[] shape =
-                Arrays.stream(find(SHAPE, header, file, "shape").split(","))
-                        .map(String::trim)
-                        .filter(s -> !s.isEmpty())
-                        .mapToLong(Long::parseLong)
-                        .toArray();
-        long count = Arrays.stream(shape).reduce(1, (a, b) -> a * b);
+        long[] shape = shape(find(SHAPE, header, file, "shape"), file);
+        long count = 1;
+        for (long dim : shape) {
+            count = Math.multiplyExact(count, dim);
+            if (count > MAX_VALUES) {
+                throw new IOException(
+                        file + ": shape " + Arrays.toString(shape) + " holds too many values");
+            }
+        }
         if (count * 4 != buf.remaining()) {
             throw new IOException(
                     file + ": expected " + count * 4 + " data bytes, found " + buf.remaining());
@@ -95,6 +121,30 @@ public final class Npy {
         float[] data = new float[(int) count];
         buf.asFloatBuffer().get(data);
         return new Array(shape, data);
+    }
+
+    /** The dimensions of a shape tuple such as {@code 1, 8, 3, 224, 224} (or {@code 3,}). */
+    private static long[] shape(String tuple, Path file) throws IOException {
+        String[] parts = tuple.split(",", -1);
+        long[] dims = new long[parts.length];
+        int n = 0;
+        for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].strip();
+            if (part.isEmpty() && i == parts.length - 1) {
+                continue; // the trailing comma of a 1-tuple or of Python's repr
+            }
+            try {
+                dims[n] = Long.parseLong(part);
+            } catch (NumberFormatException e) {
+                dims[n] = -1;
+            }
+            if (dims[n] < 0 || !part.chars().allMatch(Character::isDigit)) {
+                throw new IOException(
+                        file + ": .npy shape (" + tuple + ") is not a tuple of sizes");
+            }
+            n++;
+        }
+        return Arrays.copyOf(dims, n);
     }
 
     private static String find(Pattern p, String header, Path file, String key) throws IOException {

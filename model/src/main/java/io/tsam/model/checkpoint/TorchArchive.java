@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import net.razorvine.pickle.PickleException;
 
 /**
  * Reads the state dict of a torch.save archive (the zip form, torch 1.6 and later): {@code
@@ -108,7 +107,11 @@ final class TorchArchive {
         TorchUnpickler unpickler = new TorchUnpickler(file);
         try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
             return unpickler.load(in);
-        } catch (PickleException | ClassCastException | IndexOutOfBoundsException e) {
+        } catch (CheckpointException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Pyrolite reports malformed opcodes as whatever its parsing throws (PickleException,
+            // NumberFormatException, index errors...): all of them mean a broken pickle.
             throw new CheckpointException(
                     file, "is not a valid torch.save pickle: " + e.getMessage(), e);
         } finally {

@@ -10,11 +10,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TensorFilesTest {
     private static NDManager manager;
@@ -106,6 +111,39 @@ class TensorFilesTest {
         CheckpointException e =
                 assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
         assertTrue(e.getMessage().contains("global builtins.eval,"), e.getMessage());
+    }
+
+    /**
+     * Every opcode that can reach a Python global is stopped at the name, before any constructor
+     * runs: GLOBAL (protocols 0-3) with REDUCE, OBJ or NEWOBJ after it, STACK_GLOBAL (protocol 4)
+     * with REDUCE, INST (protocol 0), and the copyreg extension codes EXT1/2/4, which Pyrolite does
+     * not resolve at all.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "GLOBAL + REDUCE, 80 02 63 6f 73 0a 73 79 73 74 65 6d 0a 58 02 00 00 00 6c 73 85 52 2e, os.system",
+        "GLOBAL + OBJ, 28 63 6f 73 0a 73 79 73 74 65 6d 0a 58 02 00 00 00 6c 73 6f 2e, os.system",
+        "GLOBAL + NEWOBJ, 80 02 63 6f 73 0a 73 79 73 74 65 6d 0a 29 81 2e, os.system",
+        "STACK_GLOBAL + REDUCE, 80 04 8c 08 62 75 69 6c 74 69 6e 73 8c 04 65 76 61 6c 93 8c 01 31 85 52 2e,"
+                + " builtins.eval",
+        "INST, 28 56 6c 73 0a 69 6f 73 0a 73 79 73 74 65 6d 0a 2e, os.system",
+        "EXT1, 80 02 82 01 29 52 2e, ",
+    })
+    void refusesEveryOpcodePathThatReachesAGlobal(
+            String path, String hex, String global, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("evil.pth");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("archive/data.pkl"));
+            zip.write(HexFormat.ofDelimiter(" ").parseHex(hex));
+            zip.closeEntry();
+        }
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
+        assertEquals(file, e.file());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        if (global != null) {
+            assertTrue(e.getMessage().contains("global " + global + ","), e.getMessage());
+        }
     }
 
     @Test

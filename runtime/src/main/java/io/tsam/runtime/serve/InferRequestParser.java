@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -96,6 +97,13 @@ final class InferRequestParser {
             String message = e.getOriginalMessage().replaceAll("\\[Source: [^;]*; ", "[");
             throw new IllegalArgumentException(
                     "malformed JSON: " + message + " " + where(e.getLocation()), e);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-8/16/32 from the first bytes; bytes that fit none are a bad
+            // request, not a failure to read it.
+            throw new IllegalArgumentException(
+                    "the request body is not JSON text (UTF-8, UTF-16 or UTF-32): "
+                            + e.getMessage(),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException("reading the request body failed", e);
         }

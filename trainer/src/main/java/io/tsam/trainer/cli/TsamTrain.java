@@ -182,11 +182,7 @@ public final class TsamTrain implements Callable<Integer> {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        // libtorch comes from the pytorch-native-cpu jar: never download it at run time.
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        System.setProperty("java.awt.headless", "true");
+        CommandLines.offlineAndHeadless();
         FfmpegLogging.quietUnlessVerbose(args);
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
