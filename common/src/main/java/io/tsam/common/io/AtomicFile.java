@@ -54,7 +54,8 @@ public final class AtomicFile {
         write(target, tmp -> Files.write(tmp, bytes));
     }
 
-    private static void syncDirectory(Path dir) {
+    /** Makes the renames in {@code dir} durable, where the file system allows it. */
+    public static void syncDirectory(Path dir) {
         // Makes the rename itself durable; some file systems refuse to open a folder, which only
         // weakens durability, not atomicity.
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

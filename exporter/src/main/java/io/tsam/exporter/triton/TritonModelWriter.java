@@ -21,15 +21,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Writes an exported TSAM model into a Triton model repository:
@@ -61,6 +65,12 @@ public final class TritonModelWriter {
 
     /** The label file's name. */
     public static final String LABELS_FILE = "labels.txt";
+
+    /** Where a new model folder is written before it is renamed into the repository. */
+    private static final String STAGING_PREFIX = ".tsam-staging-";
+
+    /** Where the model folder it replaces goes until it is deleted. */
+    private static final String RETIRED_PREFIX = ".tsam-retired-";
 
     /** The version folder written. */
     public static final String VERSION = "1";
@@ -112,37 +122,109 @@ public final class TritonModelWriter {
     public TritonModel write() throws IOException {
         Path directory = repository.resolve(config.name());
         Path version = directory.resolve(VERSION);
-        Path modelFile = version.resolve(config.platform().modelFile());
-        List<Path> stale = new ArrayList<>();
         for (TritonPlatform platform : TritonPlatform.values()) {
             Path existing = version.resolve(platform.modelFile());
             boolean same = platform == config.platform() && holds(existing, model);
-            if (Files.exists(existing) && !same) {
-                if (!force) {
-                    throw new IllegalArgumentException(
-                            existing
-                                    + " already holds a different model, which Triton may be"
-                                    + " serving; replace it with --force or choose another --name");
+            if (Files.exists(existing) && !same && !force) {
+                throw new IllegalArgumentException(
+                        existing
+                                + " already holds a different model, which Triton may be"
+                                + " serving; replace it with --force or choose another --name");
+            }
+        }
+        Path parent = repository.toAbsolutePath().getParent();
+        Files.createDirectories(repository);
+        removeLeftovers(parent, directory);
+        // Built beside the repository, where Triton does not look, then swapped in by renames:
+        // whatever the moment of a crash, the model folder is the old one, the new one or absent,
+        // never a new model under an old config.
+        String unique = config.name() + "." + UUID.randomUUID();
+        Path staged = parent.resolve(STAGING_PREFIX + unique);
+        try {
+            stage(staged, directory);
+            Path old = parent.resolve(RETIRED_PREFIX + unique);
+            boolean replacing = Files.exists(directory);
+            if (replacing) {
+                Files.move(directory, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staged, directory, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.syncDirectory(repository);
+            if (replacing) {
+                deleteTree(old);
+            }
+        } finally {
+            deleteTree(staged);
+        }
+        return new TritonModel(
+                directory,
+                directory.resolve(CONFIG_FILE),
+                version.resolve(config.platform().modelFile()),
+                directory.resolve(LABELS_FILE),
+                config);
+    }
+
+    /**
+     * Writes the new model folder at {@code staged}: version 1 with the model alone, the labels,
+     * the config, and hard links to every other file of the current folder (other versions), so
+     * that nothing else changes.
+     */
+    private void stage(Path staged, Path current) throws IOException {
+        Path version = staged.resolve(VERSION);
+        Files.createDirectories(version);
+        if (Files.isDirectory(current)) {
+            try (Stream<Path> files = Files.walk(current)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Path relative = current.relativize(file);
+                    boolean replaced =
+                            relative.getNameCount() == 1
+                                    || relative.getName(0).toString().equals(VERSION);
+                    if (!replaced) {
+                        Path target = staged.resolve(relative);
+                        Files.createDirectories(target.getParent());
+                        Files.createLink(target, file);
+                    }
                 }
-                stale.add(existing);
             }
         }
-        AtomicFile.write(modelFile, model);
-        for (Path file : stale) {
-            if (!file.equals(modelFile)) {
-                Files.delete(file);
-            }
-        }
-        Path labelsFile = directory.resolve(LABELS_FILE);
+        AtomicFile.write(version.resolve(config.platform().modelFile()), model);
         AtomicFile.write(
-                labelsFile,
+                staged.resolve(LABELS_FILE),
                 labels.stream()
                         .map(label -> label + "\n")
                         .collect(Collectors.joining())
                         .getBytes(StandardCharsets.UTF_8));
-        Path configFile = directory.resolve(CONFIG_FILE);
-        AtomicFile.write(configFile, config.toPbtxt().getBytes(StandardCharsets.UTF_8));
-        return new TritonModel(directory, configFile, modelFile, labelsFile, config);
+        AtomicFile.write(
+                staged.resolve(CONFIG_FILE), config.toPbtxt().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Deletes what a crashed write of this model left beside the repository: staged folders, and
+     * retired ones once the model folder is back in place (until then a retired folder is the last
+     * copy of the old model).
+     */
+    private void removeLeftovers(Path parent, Path directory) throws IOException {
+        String staging = STAGING_PREFIX + config.name() + ".";
+        String retired = RETIRED_PREFIX + config.name() + ".";
+        try (Stream<Path> siblings = Files.list(parent)) {
+            for (Path sibling : siblings.toList()) {
+                String name = sibling.getFileName().toString();
+                if (name.startsWith(staging)
+                        || (name.startsWith(retired) && Files.isDirectory(directory))) {
+                    deleteTree(sibling);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     private static boolean holds(Path file, byte[] bytes) throws IOException {

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kill -9} of {@code tsam-export} at moments spread over its run: every file a user or
- * Triton would load is the previous export's or the new one's, whole, never a mix of bytes.
+ * {@code kill -9} of {@code tsam-export} at moments spread over its run: the ONNX model is the
+ * previous export's or the new one's, whole, and so is the Triton model folder as a set.
  */
 class ExportKillTest {
 
@@ -67,13 +67,27 @@ class ExportKillTest {
             child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
             child.waitFor();
 
-            for (Map.Entry<Path, byte[]> file : old.entrySet()) {
-                byte[] now = Files.readAllBytes(file.getKey());
-                assertTrue(
-                        Arrays.equals(file.getValue(), now)
-                                || Arrays.equals(fresh.get(file.getKey()), now),
-                        file.getKey() + " is neither export's after a kill at " + moment);
-            }
+            assertTrue(
+                    same(old, out) || same(fresh, out),
+                    out + " is neither export's after a kill at " + moment);
+            // The Triton folder as a whole: the old one, the new one, or (between the two renames
+            // of the swap) none, never a new model under the old config.
+            List<Path> triton = old.keySet().stream().filter(f -> !f.equals(out)).toList();
+            boolean absent = triton.stream().noneMatch(Files::exists);
+            assertTrue(
+                    absent
+                            || triton.stream().allMatch(f -> same(old, f))
+                            || triton.stream().allMatch(f -> same(fresh, f)),
+                    "the Triton model folder mixes the two exports after a kill at " + moment);
+        }
+    }
+
+    private static boolean same(Map<Path, byte[]> snapshot, Path file) {
+        try {
+            return Files.exists(file)
+                    && Arrays.equals(snapshot.get(file), Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -93,6 +107,7 @@ class ExportKillTest {
 
     private static void write(Path file, byte[] bytes) {
         try {
+            Files.createDirectories(file.getParent());
             Files.write(file, bytes);
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -64,7 +64,8 @@ final class UploadReceiver {
         }
     }
 
-    private Upload fromMultipart(InputStream body, String contentType) throws IOException {
+    /** The {@value #FILE_FIELD} field of a {@code multipart/form-data} body. */
+    Upload fromMultipart(InputStream body, String contentType) throws IOException {
         MultipartConfigElement config =
                 new MultipartConfigElement(dir.toString(), -1, -1, PART_MEMORY_BYTES);
         MultiPartFormInputStream parts =
