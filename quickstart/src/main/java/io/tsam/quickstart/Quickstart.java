@@ -97,7 +97,7 @@ public final class Quickstart implements Callable<Integer> {
     @Option(
             names = "--out",
             paramLabel = "DIR",
-            defaultValue = "quickstart",
+            defaultValue = "quickstart-out",
             description = "Where everything goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
