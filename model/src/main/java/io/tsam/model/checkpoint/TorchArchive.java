@@ -28,6 +28,10 @@ import java.util.zip.ZipFile;
  */
 final class TorchArchive {
     private static final String PICKLE = "data.pkl";
+
+    /** A state dict's pickle is kilobytes (the tensors are separate entries); this is plenty. */
+    private static final long MAX_PICKLE_BYTES = 64L << 20;
+
     private static final String STATE_DICT = "state_dict";
     private static final String MODEL_STATE = "model_state";
     private static final int MAX_LISTED_KEYS = 20;
@@ -104,7 +108,8 @@ final class TorchArchive {
     }
 
     private static Object unpickle(Path file, ZipFile zip, ZipEntry entry) throws IOException {
-        TorchUnpickler unpickler = new TorchUnpickler(file);
+        long size = entry.getSize() < 0 ? MAX_PICKLE_BYTES : entry.getSize();
+        TorchUnpickler unpickler = new TorchUnpickler(file, Math.min(size, MAX_PICKLE_BYTES));
         try (InputStream in = new BufferedInputStream(zip.getInputStream(entry))) {
             return unpickler.load(in);
         } catch (CheckpointException e) {

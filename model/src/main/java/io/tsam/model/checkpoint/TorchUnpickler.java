@@ -40,6 +40,12 @@ final class TorchUnpickler extends Unpickler {
     private static final short EMPTY_DICT = '}';
     private static final short DICT = 'd';
     private static final short SETITEMS = 'u';
+    private static final short BINSTRING = 'T';
+    private static final short BINBYTES = 'B';
+    private static final short BINUNICODE = 'X';
+    private static final short BINUNICODE8 = 0x8d;
+    private static final short BINBYTES8 = 0x8e;
+    private static final short BYTEARRAY8 = 0x96;
 
     /** The storage a tensor views; its bytes are the archive entry {@code data/<key>}. */
     record StorageRef(StoredType type, String key) {}
@@ -54,12 +60,16 @@ final class TorchUnpickler extends Unpickler {
     record NumpyValue(String global) {}
 
     private final Path file;
+    private final long maxLength;
 
     /**
      * @param file the archive being read, named in error messages
+     * @param maxLength the most bytes one string or bytes value of the pickle can hold: the
+     *     pickle's own size
      */
-    TorchUnpickler(Path file) {
+    TorchUnpickler(Path file, long maxLength) {
         this.file = file;
+        this.maxLength = maxLength;
     }
 
     @Override
@@ -83,6 +93,16 @@ final class TorchUnpickler extends Unpickler {
                 String module = PickleUtils.readline(input);
                 String name = PickleUtils.readline(input);
                 throw refused(module + "." + name);
+            }
+            case BINSTRING, BINBYTES, BINUNICODE -> {
+                // Pyrolite allocates a declared length before reading it: 4 bytes of a tiny file
+                // could ask for 2 GiB. No value can be longer than the pickle itself.
+                checkLength(4);
+                return super.dispatch(key);
+            }
+            case BINUNICODE8, BINBYTES8, BYTEARRAY8 -> {
+                checkLength(8);
+                return super.dispatch(key);
             }
             case BUILD -> build();
             case EMPTY_DICT -> stack.add(new LinkedHashMap<>());
@@ -109,6 +129,24 @@ final class TorchUnpickler extends Unpickler {
             return new StorageRef(type, storageKey);
         }
         throw new PickleException("unexpected persistent id (not a torch storage)");
+    }
+
+    /** Reads ahead the little-endian length of the next value and refuses one past the pickle. */
+    private void checkLength(int bytes) throws IOException {
+        input.mark(bytes);
+        byte[] raw = input.readNBytes(bytes);
+        input.reset();
+        long length = 0;
+        for (int i = raw.length - 1; i >= 0; i--) {
+            length = (length << 8) | (raw[i] & 0xff);
+        }
+        if (raw.length < bytes || length < 0 || length > maxLength) {
+            throw new PickleException(
+                    "a value declares "
+                            + Long.toUnsignedString(length)
+                            + " bytes, more than the pickle's "
+                            + maxLength);
+        }
     }
 
     private Object resolve(String module, String name) {

@@ -146,6 +146,29 @@ class TensorFilesTest {
         }
     }
 
+    /** A fuzzing finding: a 893-byte archive made the unpickler allocate 2 GiB before failing. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "BINUNICODE, 80 02 58 ff ff ff 7f 61 62 63 2e",
+        "BINBYTES, 80 03 42 ff ff ff 7f 61 62 63 2e",
+        "BINUNICODE8, 80 04 8d ff ff ff ff ff ff ff 7f 61 2e",
+    })
+    void aValueLongerThanThePickleIsRefusedBeforeItIsAllocated(
+            String opcode, String hex, @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("huge.pth");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry("archive/data.pkl"));
+            zip.write(HexFormat.ofDelimiter(" ").parseHex(hex));
+            zip.closeEntry();
+        }
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        CheckpointException e =
+                assertThrows(CheckpointException.class, () -> TensorFiles.read(file, manager));
+        assertTrue(e.getMessage().contains("more than the pickle's"), e.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < (256L << 20), "allocated " + (after - before) + " bytes");
+    }
+
     @Test
     void explainsHowToResaveTheLegacyFormat() {
         Path file = Fixtures.file("legacy.pth");
