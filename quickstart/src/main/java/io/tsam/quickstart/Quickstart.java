@@ -8,15 +8,16 @@ import io.tsam.common.cli.CommandLines;
 import io.tsam.common.cli.ExitCode;
 import io.tsam.common.cli.VerboseOption;
 import io.tsam.common.io.AtomicFile;
+import io.tsam.common.io.FileTrees;
 import io.tsam.config.DataConfig;
 import io.tsam.config.LabelNames;
 import io.tsam.config.VideoEntry;
 import io.tsam.config.VideoList;
 import io.tsam.exporter.cli.TsamExport;
+import io.tsam.media.cli.ToolMain;
 import io.tsam.media.cli.TsamData;
 import io.tsam.media.pipeline.DatasetFiles;
 import io.tsam.media.synth.SyntheticDataset;
-import io.tsam.media.video.FfmpegLogging;
 import io.tsam.runtime.cli.TsamRun;
 import io.tsam.trainer.cli.TsamTrain;
 import io.tsam.trainer.report.EpochRecord;
@@ -26,7 +27,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +34,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +41,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -135,10 +133,7 @@ public final class Quickstart implements Callable<Integer> {
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         CommandLines.offlineAndHeadless();
-        FfmpegLogging.quietUnlessVerbose(args);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(newCommandLine(out, err).execute(args));
+        ToolMain.run(args, Quickstart::newCommandLine);
     }
 
     /** A command line writing to {@code out} and {@code err}, for {@link #main} and tests. */
@@ -206,12 +201,12 @@ public final class Quickstart implements Callable<Integer> {
             return data;
         }
         Path partial = out.resolve("data.partial");
-        deleteTree(partial);
+        FileTrees.delete(partial);
         String[] args = ("synth --out " + partial + " " + recipe).split(" ");
         begin("synthetic data", "tsam-data", args);
         check("tsam-data synth", run(TsamData::newCommandLine, args));
         Files.writeString(partial.resolve(DATA_STAMP), recipe, StandardCharsets.UTF_8);
-        deleteTree(data);
+        FileTrees.delete(data);
         Files.move(partial, data, StandardCopyOption.ATOMIC_MOVE);
         return data;
     }
@@ -463,19 +458,6 @@ public final class Quickstart implements Callable<Integer> {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 

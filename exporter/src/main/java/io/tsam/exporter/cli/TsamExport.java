@@ -12,7 +12,7 @@ import io.tsam.exporter.onnx.OpCensus;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
 import io.tsam.exporter.source.ExportSource;
 import io.tsam.exporter.verify.ParityReport;
-import io.tsam.media.video.FfmpegLogging;
+import io.tsam.media.cli.ToolMain;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -76,10 +76,7 @@ public final class TsamExport implements Callable<Integer> {
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         CommandLines.offlineAndHeadless();
-        FfmpegLogging.quietUnlessVerbose(args);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(newCommandLine(out, err).execute(args));
+        ToolMain.run(args, TsamExport::newCommandLine);
     }
 
     /** A command line writing to {@code out} and {@code err}, for {@code main} and tests. */

@@ -14,6 +14,7 @@ import io.tsam.backend.tensorrt.EngineInfo;
 import io.tsam.backend.tensorrt.EnginePlan;
 import io.tsam.backend.tensorrt.EngineTensor;
 import io.tsam.common.io.AtomicFile;
+import io.tsam.common.io.FileTrees;
 import io.tsam.config.ModelMetadata;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.onnx.TsamOnnxFormat;
@@ -24,7 +25,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,10 +150,10 @@ public final class TritonModelWriter {
             Files.move(staged, directory, StandardCopyOption.ATOMIC_MOVE);
             AtomicFile.syncDirectory(repository);
             if (replacing) {
-                deleteTree(old);
+                FileTrees.delete(old);
             }
         } finally {
-            deleteTree(staged);
+            FileTrees.delete(staged);
         }
         return new TritonModel(
                 directory,
@@ -210,19 +210,8 @@ public final class TritonModelWriter {
                 String name = sibling.getFileName().toString();
                 if (name.startsWith(staging)
                         || (name.startsWith(retired) && Files.isDirectory(directory))) {
-                    deleteTree(sibling);
+                    FileTrees.delete(sibling);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
             }
         }
     }

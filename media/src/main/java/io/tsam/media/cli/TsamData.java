@@ -2,7 +2,6 @@ package io.tsam.media.cli;
 
 import io.tsam.common.cli.CommandLines;
 import io.tsam.common.cli.VerboseOption;
-import io.tsam.media.video.FfmpegLogging;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,10 +24,7 @@ public final class TsamData {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        FfmpegLogging.quietUnlessVerbose(args);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(newCommandLine(out, err).execute(args));
+        ToolMain.run(args, TsamData::newCommandLine);
     }
 
     /** A command line writing to {@code out} and {@code err}, for {@link #main} and callers. */

@@ -1,5 +1,6 @@
 package io.tsam.media.io;
 
+import io.tsam.common.io.FileTrees;
 import io.tsam.media.image.RgbImage;
 import io.tsam.media.video.FpsGrid;
 import io.tsam.media.video.VideoFile;
@@ -10,8 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -52,11 +51,11 @@ public final class FrameDirectoryWriter {
                             next[0]++;
                         }
                     });
-            deleteTree(dir);
+            FileTrees.delete(dir);
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             return next[0];
         } finally {
-            deleteTree(tmp);
+            FileTrees.delete(tmp);
         }
     }
 
@@ -81,17 +80,6 @@ public final class FrameDirectoryWriter {
             throw new UncheckedIOException(file + ": cannot write JPEG", e);
         } finally {
             writer.dispose();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

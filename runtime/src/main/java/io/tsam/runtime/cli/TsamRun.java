@@ -2,7 +2,7 @@ package io.tsam.runtime.cli;
 
 import io.tsam.common.cli.CommandLines;
 import io.tsam.common.cli.VerboseOption;
-import io.tsam.media.video.FfmpegLogging;
+import io.tsam.media.cli.ToolMain;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,10 +31,7 @@ public final class TsamRun {
 
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
-        FfmpegLogging.quietUnlessVerbose(args);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(newCommandLine(out, err).execute(args));
+        ToolMain.run(args, TsamRun::newCommandLine);
     }
 
     /** A command line writing to {@code out} and {@code err}, for {@code main} and tests. */

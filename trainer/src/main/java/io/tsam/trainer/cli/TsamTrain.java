@@ -6,7 +6,7 @@ import io.tsam.common.cli.VerboseOption;
 import io.tsam.config.DataConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.cli.AutorotateOption;
-import io.tsam.media.video.FfmpegLogging;
+import io.tsam.media.cli.ToolMain;
 import io.tsam.trainer.metrics.ClassificationMetrics;
 import io.tsam.trainer.train.CheckpointValidation;
 import io.tsam.trainer.train.ComputeDevice;
@@ -183,9 +183,6 @@ public final class TsamTrain implements Callable<Integer> {
     /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         CommandLines.offlineAndHeadless();
-        FfmpegLogging.quietUnlessVerbose(args);
-        PrintWriter out = new PrintWriter(System.out, true);
-        PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(newCommandLine(out, err).execute(args));
+        ToolMain.run(args, TsamTrain::newCommandLine);
     }
 }
