@@ -59,11 +59,11 @@ final class InferInputs {
      * @throws IllegalArgumentException naming the input, the value received and what is allowed
      */
     PreparedVideo toClips(InferRequest request) {
-        for (String asked : request.outputs()) {
-            if (!asked.equals(output)) {
+        for (InferRequestParser.RequestedOutput asked : request.outputs()) {
+            if (!asked.name().equals(output)) {
                 throw new IllegalArgumentException(
                         "unknown output '"
-                                + asked
+                                + asked.name()
                                 + "'; the model's only output is '"
                                 + output
                                 + "'");

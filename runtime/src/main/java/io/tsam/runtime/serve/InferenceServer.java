@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * Serves one exported TSAM model over HTTP (Javalin on Jetty):
  *
  * <ul>
- *   <li>the Open Inference Protocol v2 REST API: {@code GET /v2/health/live}, {@code
+ *   <li>the Open Inference Protocol v2 REST API: {@code GET /v2}, {@code /v2/health/live}, {@code
  *       /v2/health/ready}, {@code /v2/models/{name}}, {@code /v2/models/{name}/ready} and {@code
  *       POST /v2/models/{name}/infer} (each model route also under {@code
  *       /v2/models/{name}/versions/1});
@@ -89,15 +89,15 @@ public final class InferenceServer implements AutoCloseable {
                     backend.inputs().stream()
                             .collect(Collectors.toMap(TensorSpec::name, Function.identity()));
             BodyLimit limit = new BodyLimit(config.maxUploadBytes());
-            OipEndpoints oip =
-                    new OipEndpoints(
+            InferService service =
+                    new InferService(
                             config.modelName(),
                             inputs.get(ModelMetadata.VIDEO_INPUT),
                             inputs.get(ModelMetadata.AUDIO_INPUT),
                             backend.output(),
                             config.maxBatch(),
-                            batcher,
-                            limit);
+                            batcher);
+            OipEndpoints oip = new OipEndpoints(service, limit);
             PredictEndpoint predict =
                     new PredictEndpoint(
                             predictor, batcher, limit, new UploadReceiver(tempDir), config.topK());
@@ -176,6 +176,7 @@ public final class InferenceServer implements AutoCloseable {
     private void routes(OipEndpoints oip, PredictEndpoint predict) {
         String model = "/v2/models/{" + OipEndpoints.NAME_PARAM + "}";
         String version = model + "/versions/{" + OipEndpoints.VERSION_PARAM + "}";
+        app.get("/v2", oip::server);
         app.get("/v2/health/live", oip::live);
         app.get("/v2/health/ready", oip::ready);
         for (String base : new String[] {model, version}) {

@@ -3,6 +3,7 @@ package io.tsam.runtime.serve;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The JSON bodies the server answers with: the Open Inference Protocol v2 messages (KServe, Triton)
@@ -33,8 +34,17 @@ final class OipMessages {
             List<TensorMetadata> inputs,
             List<TensorMetadata> outputs) {}
 
-    /** One output tensor of an inference response, values row-major. */
-    record OutputTensor(String name, String datatype, List<Long> shape, float[] data) {}
+    /**
+     * One output tensor of an inference response: values row-major in {@code data}, or, sent as
+     * binary data after the JSON, {@code parameters.binary_data_size} bytes and no {@code data}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record OutputTensor(
+            String name,
+            String datatype,
+            List<Long> shape,
+            Map<String, Object> parameters,
+            float[] data) {}
 
     /** {@code POST /v2/models/{name}/infer}; {@code id} only when the request had one. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -2,13 +2,18 @@ package io.tsam.runtime.serve;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsam.runtime.serve.InferRequestParser.InferRequest;
 import io.tsam.runtime.serve.InferRequestParser.InputTensor;
+import io.tsam.runtime.serve.InferRequestParser.RequestedOutput;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,7 +46,8 @@ class InferRequestParserTest {
                                 + " \"extension\": null}");
 
         assertEquals("r1", request.id());
-        assertEquals(List.of("logits"), request.outputs());
+        assertEquals(List.of(new RequestedOutput("logits", null)), request.outputs());
+        assertFalse(request.binary("logits"));
         InputTensor video = request.inputs().get(0);
         assertEquals("video", video.name());
         assertEquals("FP32", video.datatype());
@@ -110,5 +116,50 @@ class InferRequestParserTest {
         assertEquals(
                 "the request body exceeds the server's limit of 1000 bytes (--max-upload-mb)",
                 e.getMessage());
+    }
+
+    private static InputStream binaryBody(String json, float... values) {
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer body =
+                ByteBuffer.allocate(header.length + values.length * Float.BYTES)
+                        .order(ByteOrder.LITTLE_ENDIAN);
+        body.put(header);
+        for (float v : values) {
+            body.putFloat(v);
+        }
+        return new ByteArrayInputStream(body.array());
+    }
+
+    @Test
+    void binaryInputsFollowTheJsonHeaderInInputOrder() {
+        String json =
+                "{\"inputs\": [{\"name\": \"a\", \"shape\": [2], \"datatype\": \"FP32\","
+                        + " \"parameters\": {\"binary_data_size\": 8}},"
+                        + " {\"name\": \"b\", \"shape\": [1], \"datatype\": \"FP32\", \"data\": [9]},"
+                        + " {\"name\": \"c\", \"shape\": [1], \"datatype\": \"FP32\","
+                        + " \"parameters\": {\"binary_data_size\": 4}}],"
+                        + " \"parameters\": {\"binary_data_output\": true}}";
+        InferRequest request =
+                new InferRequestParser(100)
+                        .parse(
+                                binaryBody(json, 1.5f, -2f, 3.25f),
+                                json.getBytes(StandardCharsets.UTF_8).length);
+        assertArrayEquals(new float[] {1.5f, -2f}, request.inputs().get(0).data());
+        assertArrayEquals(new float[] {9}, request.inputs().get(1).data());
+        assertArrayEquals(new float[] {3.25f}, request.inputs().get(2).data());
+        assertTrue(request.binary("logits"));
+    }
+
+    @Test
+    void aChunkedBodyShorterThanItsHeaderLengthSaysSo() {
+        String json = "{\"inputs\": []}";
+        String message =
+                assertThrows(
+                                IllegalArgumentException.class,
+                                () -> new InferRequestParser(100).parse(body(json), 40))
+                        .getMessage();
+        assertEquals(
+                "Inference-Header-Content-Length is 40 bytes but the body ends after 14 bytes",
+                message);
     }
 }

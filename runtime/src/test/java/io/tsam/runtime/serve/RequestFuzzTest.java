@@ -45,6 +45,20 @@ class RequestFuzzTest {
         }
     }
 
+    /** The binary tensor data form: the first two bytes give the JSON header's length. */
+    @FuzzTest(maxDuration = "30s")
+    void binaryInferRequest(byte[] data) {
+        if (data.length < 2) {
+            return;
+        }
+        int headerLength = ((data[0] & 0xff) << 8) | (data[1] & 0xff);
+        try {
+            PARSER.parse(new ByteArrayInputStream(data, 2, data.length - 2), headerLength);
+        } catch (IllegalArgumentException expected) {
+            // The documented refusal, answered 400.
+        }
+    }
+
     @FuzzTest(maxDuration = "30s")
     void multipartUpload(byte[] data) throws IOException {
         try (Upload upload = receiver.fromMultipart(new ByteArrayInputStream(data), MULTIPART)) {
