@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Serve an exported model over HTTP: the Open Inference Protocol v2 REST API"
-                    + " (/v2/health/live, /v2/health/ready, /v2/models/NAME, /v2/models/NAME/ready,"
-                    + " POST /v2/models/NAME/infer with 'video' and 'audio' FP32 tensors), POST"
+                    + " (/v2, /v2/health/live, /v2/health/ready, /v2/models/NAME,"
+                    + " /v2/models/NAME/ready, POST /v2/models/NAME/infer with 'video' and 'audio'"
+                    + " FP32 tensors, as JSON or with Triton's binary tensor data extension), with"
+                    + " --grpc-port the same API over gRPC (KServe v2 GRPCInferenceService), POST"
                     + " /predict with a video upload (multipart field 'file', or the raw body)"
                     + " answering with predict --json's object, and Prometheus metrics at"
                     + " /metrics. Concurrent requests are batched. SIGTERM finishes the requests"
@@ -58,6 +60,14 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "" + ServeConfig.DEFAULT_PORT,
             description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
+
+    @Option(
+            names = "--grpc-port",
+            paramLabel = "PORT",
+            description =
+                    "Also serve the KServe v2 gRPC API (inference.GRPCInferenceService) on this"
+                            + " port; 0 picks a free one (default: no gRPC).")
+    Integer grpcPort;
 
     @Option(
             names = "--max-batch",
@@ -136,6 +146,9 @@ final class ServeCommand implements Callable<Integer> {
         if (clips != null) {
             builder.optClips(clips);
         }
+        if (grpcPort != null) {
+            builder.optGrpcPort(grpcPort);
+        }
         ServeConfig config = builder.build();
         TsamModel model = modelOptions.open(null);
         PrintWriter out = spec.commandLine().getOut();
@@ -153,6 +166,14 @@ final class ServeCommand implements Callable<Integer> {
                         server.baseUrl(),
                         config.modelName(),
                         model.backend().description()));
+        if (grpcPort != null) {
+            out.println(
+                    String.format(
+                            Locale.ROOT,
+                            "gRPC (KServe v2 inference.GRPCInferenceService) at %s:%d",
+                            config.host(),
+                            server.grpcPort()));
+        }
         out.println(
                 String.format(
                         Locale.ROOT,

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       POST /v2/models/{name}/infer} (each model route also under {@code
  *       /v2/models/{name}/versions/1});
  *   <li>{@code POST /predict}: a video upload in, {@code tsam-run predict --json}'s object out;
- *   <li>{@code GET /metrics}: Prometheus' text format ({@link ServeMetrics}).
+ *   <li>{@code GET /metrics}: Prometheus' text format ({@link ServeMetrics});
+ *   <li>with a gRPC port, the KServe v2 gRPC service ({@link GrpcInferenceService}).
  * </ul>
  *
  * <p>Both kinds of request go through one {@link DynamicBatcher}. Errors are {@code {"error":
@@ -64,6 +65,7 @@ public final class InferenceServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final Path tempDir;
     private final Javalin app;
+    private final GrpcEndpoint grpc;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch closedLatch = new CountDownLatch(1);
 
@@ -98,6 +100,10 @@ public final class InferenceServer implements AutoCloseable {
                             config.maxBatch(),
                             batcher);
             OipEndpoints oip = new OipEndpoints(service, limit);
+            this.grpc =
+                    config.grpcPort().isPresent()
+                            ? new GrpcEndpoint(new GrpcInferenceService(service, metrics), config)
+                            : null;
             PredictEndpoint predict =
                     new PredictEndpoint(
                             predictor, batcher, limit, new UploadReceiver(tempDir), config.topK());
@@ -195,6 +201,22 @@ public final class InferenceServer implements AutoCloseable {
     private void listen() {
         app.start(config.host(), config.port());
         logger.info("serving {} on {} ({})", config.modelName(), baseUrl(), backend.description());
+        if (grpc != null) {
+            grpc.start();
+            logger.info("gRPC (KServe v2) on {}:{}", config.host(), grpc.port());
+        }
+    }
+
+    /**
+     * The port of the gRPC service (the one picked, when the config asked for 0).
+     *
+     * @throws IllegalStateException when the config asked for no gRPC service
+     */
+    public int grpcPort() {
+        if (grpc == null) {
+            throw new IllegalStateException("this server has no gRPC service (--grpc-port)");
+        }
+        return grpc.port();
     }
 
     /** The port the server listens on (the one picked, when the config asked for 0). */
@@ -253,6 +275,9 @@ public final class InferenceServer implements AutoCloseable {
                 logger.warn(
                         "requests were still in progress after the drain timeout of {}",
                         config.drainTimeout());
+            }
+            if (grpc != null) {
+                grpc.stop();
             }
             app.stop();
             backend.close();

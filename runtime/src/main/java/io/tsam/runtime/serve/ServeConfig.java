@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param topK the classes in a {@code /predict} answer
  * @param clips test clips per uploaded video; empty for the model's {@code num_clips}
  * @param drainTimeout how long {@link InferenceServer#close()} waits for admitted requests
+ * @param grpcPort the TCP port of the KServe v2 gRPC service; 0 picks a free one, empty for none
  */
 public record ServeConfig(
         String host,
@@ -33,7 +34,8 @@ public record ServeConfig(
         long maxUploadBytes,
         int topK,
         OptionalInt clips,
-        Duration drainTimeout) {
+        Duration drainTimeout,
+        OptionalInt grpcPort) {
 
     /** The default address: loopback, so nothing is exposed unless asked for. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -91,6 +93,7 @@ public record ServeConfig(
         private int topK = DEFAULT_TOP_K;
         private Integer clips;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Integer grpcPort;
 
         private Builder() {}
 
@@ -154,6 +157,12 @@ public record ServeConfig(
             return this;
         }
 
+        /** Also serves the KServe v2 gRPC API on this port; 0 for any free one. None by default. */
+        public Builder optGrpcPort(int grpcPort) {
+            this.grpcPort = grpcPort;
+            return this;
+        }
+
         /**
          * Checks the values and builds the config.
          *
@@ -175,6 +184,14 @@ public record ServeConfig(
             }
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port (--port) must be 0 to 65535, got " + port);
+            }
+            if (grpcPort != null && (grpcPort < 0 || grpcPort > 65535)) {
+                throw new IllegalArgumentException(
+                        "gRPC port (--grpc-port) must be 0 to 65535, got " + grpcPort);
+            }
+            if (grpcPort != null && grpcPort == port && port != 0) {
+                throw new IllegalArgumentException(
+                        "gRPC port (--grpc-port) " + grpcPort + " is the HTTP port (--port)");
             }
             atLeastOne("max batch (--max-batch)", maxBatch);
             atLeastOne("max queue (--max-queue)", maxQueue);
@@ -205,7 +222,8 @@ public record ServeConfig(
                     maxUploadBytes,
                     topK,
                     clips == null ? OptionalInt.empty() : OptionalInt.of(clips),
-                    drainTimeout);
+                    drainTimeout,
+                    grpcPort == null ? OptionalInt.empty() : OptionalInt.of(grpcPort));
         }
 
         private static void atLeastOne(String what, int value) {

@@ -14,7 +14,9 @@ import java.io.OutputStream;
  * so two servers in one JVM count apart):
  *
  * <ul>
- *   <li>{@code tsam_serve_requests_total{route, status}}: answered requests;
+ *   <li>{@code tsam_serve_requests_total{route, status}}: answered requests: HTTP routes with their
+ *       status code, gRPC methods ({@code /inference.GRPCInferenceService/ModelInfer}) with their
+ *       status name;
  *   <li>{@code tsam_serve_errors_total{route, reason}}: refused or failed ones, by {@link
  *       ErrorMapping} reason;
  *   <li>{@code tsam_serve_queue_depth}: requests waiting for the batcher;
@@ -50,7 +52,8 @@ final class ServeMetrics {
         requests =
                 Counter.builder()
                         .name("tsam_serve_requests_total")
-                        .help("HTTP requests answered, by route template and status code.")
+                        .help(
+                                "Requests answered, by HTTP route template or gRPC method, and status.")
                         .labelNames("route", "status")
                         .register(registry);
         errors =
@@ -100,9 +103,14 @@ final class ServeMetrics {
                 .register(registry);
     }
 
-    /** Counts an answered request. */
+    /** Counts an answered HTTP request. */
     void request(String route, int status, double seconds) {
-        requests.labelValues(route, Integer.toString(status)).inc();
+        request(route, Integer.toString(status), seconds);
+    }
+
+    /** Counts an answered request; a gRPC call's status is its code's name, e.g. {@code OK}. */
+    void request(String route, String status, double seconds) {
+        requests.labelValues(route, status).inc();
         duration.labelValues(route).observe(seconds);
     }
 

@@ -33,7 +33,8 @@ class ServeConfigTest {
                         200L * 1024 * 1024,
                         5,
                         OptionalInt.empty(),
-                        Duration.ofSeconds(30)),
+                        Duration.ofSeconds(30),
+                        OptionalInt.empty()),
                 config);
     }
 
@@ -46,6 +47,12 @@ class ServeConfigTest {
 
     @Test
     void valuesOutOfRangeAreRefusedByName() {
+        assertEquals(
+                "gRPC port (--grpc-port) must be 0 to 65535, got 70000",
+                error(b -> b.optGrpcPort(70000)));
+        assertEquals(
+                "gRPC port (--grpc-port) 9000 is the HTTP port (--port)",
+                error(b -> b.optPort(9000).optGrpcPort(9000)));
         assertEquals(
                 "model name (--name) 'a/b' may hold only letters, digits, '.', '_' and '-'",
                 error(b -> b.setModelName("a/b")));
