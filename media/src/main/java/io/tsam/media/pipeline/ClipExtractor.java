@@ -1,9 +1,7 @@
 package io.tsam.media.pipeline;
 
 import io.tsam.media.MediaException;
-import io.tsam.media.audio.AudioImage;
 import io.tsam.media.audio.AudioTrack;
-import io.tsam.media.audio.TsamAudioImage;
 import io.tsam.media.image.Crop;
 import io.tsam.media.image.FrameTransform;
 import io.tsam.media.image.RgbImage;
@@ -23,8 +21,8 @@ import java.util.random.RandomGenerator;
 /**
  * Turns one video into model inputs: samples the TSN segments, decodes only those frames, resizes,
  * crops and normalises them, and builds the audio image once for all clips of the video (SPEC §2),
- * by the model's input profile: TSAM's code ({@link TsamFrameTransform}, {@link TsamAudioImage},
- * TSAM's sampling rule) or the ImageNet practice ({@link FrameTransform}, {@link AudioImage}).
+ * by the model's input profile: TSAM's code ({@link TsamFrameTransform}, {@link AudioSegmentImage},
+ * TSAM's sampling rule) or the ImageNet practice ({@link FrameTransform}).
  *
  * <p>Training and serving both go through this class, so a deployed model sees exactly what it was
  * trained on. Not thread-safe: one extractor per video per thread. The caller owns it and closes
@@ -36,7 +34,7 @@ public final class ClipExtractor implements AutoCloseable {
     private final MediaConfig config;
     private final FrameTransform transform;
     private final TsamFrameTransform tsamTransform;
-    private final TsamAudioImage tsamAudio;
+    private final AudioSegmentImage audioImages;
     private Optional<AudioTrack> track;
     private float[] audioImage;
     private boolean audioMissing;
@@ -48,8 +46,7 @@ public final class ClipExtractor implements AutoCloseable {
         this.transform =
                 new FrameTransform(config.scaleSize(), config.cropSize(), config.resizeMode());
         this.tsamTransform = new TsamFrameTransform(config.cropSize());
-        this.tsamAudio =
-                new TsamAudioImage(config.audioImage(), config.cropSize(), config.cropSize());
+        this.audioImages = new AudioSegmentImage(config);
     }
 
     /**
@@ -115,21 +112,15 @@ public final class ClipExtractor implements AutoCloseable {
             throw new IllegalStateException("the model has no audio segment (audio_segments = 0)");
         }
         if (audioImage == null) {
-            int size = config.cropSize();
-            Optional<AudioTrack> audio = track();
-            audioImage =
-                    config.tsamProfile()
-                            ? audio.map(this::tsamImage).orElseGet(tsamAudio::silence)
-                            : audio.map(t -> AudioImage.fromTrack(t, size, size))
-                                    .orElseGet(() -> AudioImage.silence(size, size));
+            audioImage = track().map(this::image).orElseGet(audioImages::silence);
         }
         return audioImage;
     }
 
-    /** TSAM's audio image of the track; a track it cannot take names the file. */
-    private float[] tsamImage(AudioTrack track) {
+    /** The audio image of the track; a track the profile cannot take names the file. */
+    private float[] image(AudioTrack track) {
         try {
-            return tsamAudio.build(track);
+            return audioImages.of(track);
         } catch (IllegalArgumentException e) {
             throw new MediaException(audioFile.orElseThrow(), e.getMessage(), e);
         }
@@ -152,8 +143,8 @@ public final class ClipExtractor implements AutoCloseable {
         if (!config.tsamProfile() || config.waveformShift().isEmpty()) {
             return audioImage();
         }
-        return track().map(t -> tsamAudio.build(t, config.waveformShift(), rng))
-                .orElseGet(tsamAudio::silence);
+        return track().map(t -> audioImages.tsam().build(t, config.waveformShift(), rng))
+                .orElseGet(audioImages::silence);
     }
 
     /** Whether the audio segment is silence because the file has no audio track. */
