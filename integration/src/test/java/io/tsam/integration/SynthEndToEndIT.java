@@ -15,6 +15,7 @@ import io.tsam.config.VideoEntry;
 import io.tsam.config.VideoList;
 import io.tsam.exporter.cli.TsamExport;
 import io.tsam.media.pipeline.DatasetFiles;
+import io.tsam.media.synth.SynthClass;
 import io.tsam.media.synth.SynthSpec;
 import io.tsam.media.synth.SyntheticDataset;
 import io.tsam.runtime.cli.TsamRun;
@@ -173,17 +174,84 @@ class SynthEndToEndIT {
         assertTrue(top1 <= 0.60, String.format(Locale.ROOT, "video-only top-1 %.3f > 0.60", top1));
     }
 
+    /** The best TSAM checkpoint exported to ONNX, once for every test that needs it. */
+    private static synchronized Path exportedTsam() {
+        Path onnx = OUT.resolve("tsam.onnx");
+        if (!Files.exists(onnx)) {
+            Run export =
+                    run(
+                            true,
+                            "--checkpoint",
+                            folder("tsam").bestCheckpoint().toString(),
+                            "--out",
+                            onnx.toString());
+            assertEquals(0, export.exit(), export.out() + export.err());
+        }
+        return onnx;
+    }
+
+    @Test
+    void predictionsOverTimeFollowTheClassesOfALongVideo() throws IOException {
+        List<SynthClass> sequence =
+                List.of(
+                        SynthClass.LEFT_TO_RIGHT_LOW,
+                        SynthClass.SHRINKING_HIGH,
+                        SynthClass.RIGHT_TO_LEFT_HIGH,
+                        SynthClass.GROWING_LOW,
+                        SynthClass.LEFT_TO_RIGHT_HIGH);
+        Path video = OUT.resolve("sequence.mp4");
+        SyntheticDataset.writeSequence(
+                video,
+                SynthSpec.defaults().withSize(64, 48).withSeconds(2.0).withSeed(11),
+                sequence);
+        Path chart = OUT.resolve("sequence-timeline.png");
+        Run predict =
+                run(
+                        false,
+                        "predict",
+                        "--json",
+                        "--model",
+                        exportedTsam().toString(),
+                        "--window",
+                        "2s",
+                        "--stride",
+                        "1s",
+                        "--timeline",
+                        chart.toString(),
+                        video.toString());
+        assertEquals(0, predict.exit(), predict.err());
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> windows = new ArrayList<>();
+        for (String line : predict.out().strip().lines().toList()) {
+            windows.add(json.readTree(line));
+        }
+        // 10 s, windows of 2 s every second: starts 0..8.
+        assertEquals(9, windows.size(), predict.out());
+        int aligned = 0;
+        int right = 0;
+        List<String> seen = new ArrayList<>();
+        for (JsonNode window : windows) {
+            double start = window.get("start").asDouble();
+            assertEquals(start + 2, window.get("end").asDouble(), 1e-9);
+            String top = window.get("top").get(0).get("label").asText();
+            seen.add(start + ":" + top);
+            if (start % 2 == 0) {
+                aligned++;
+                if (top.equals(sequence.get((int) start / 2).id())) {
+                    right++;
+                }
+            }
+        }
+        record("timeline", Map.of("windows", seen, "aligned_right", right, "aligned", aligned));
+        assertEquals(5, aligned);
+        assertTrue(right >= 4, "windows over one class follow it: " + seen);
+        byte[] png = Files.readAllBytes(chart);
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G');
+    }
+
     @Test
     void theExportedModelPredictsTheValidationVideosClasses() throws IOException {
-        Path onnx = OUT.resolve("tsam.onnx");
-        Run export =
-                run(
-                        true,
-                        "--checkpoint",
-                        folder("tsam").bestCheckpoint().toString(),
-                        "--out",
-                        onnx.toString());
-        assertEquals(0, export.exit(), export.out() + export.err());
+        Path onnx = exportedTsam();
 
         DatasetFiles files = new DatasetFiles(data);
         LabelNames names = LabelNames.read(data.labelsFile().orElseThrow());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -34,16 +35,23 @@ final class Mp4Writer {
     }
 
     /**
-     * Writes {@code file} (overwriting it) with {@code spec.frames()} frames of {@code scene}, the
-     * pixel noise drawn from {@code noise}, and {@code audio} as the sound track.
+     * One clip's worth of a file: {@code spec.frames()} frames of a scene and its sound.
+     *
+     * @param scene the pictures
+     * @param audio the sound track, {@code spec.samples()} samples
+     */
+    record Segment(Scene scene, float[] audio) {}
+
+    /**
+     * Writes {@code file} (overwriting it) with the segments one after the other, the pixel noise
+     * drawn from {@code noise}.
      */
     static void write(
             Path file,
             SynthSpec spec,
             String videoCodec,
-            Scene scene,
-            SplittableRandom noise,
-            float[] audio)
+            List<Segment> segments,
+            SplittableRandom noise)
             throws IOException {
         int width = spec.width();
         int height = spec.height();
@@ -56,18 +64,21 @@ final class Mp4Writer {
             recorder.start();
             ByteBuffer pixels = (ByteBuffer) frame.image[0];
             int rowBytes = width * 3;
-            for (int i = 0; i < frames; i++) {
-                scene.render(i, frames, rgb, noise);
-                for (int y = 0; y < height; y++) {
-                    pixels.put(y * frame.imageStride, rgb, y * rowBytes, rowBytes);
-                }
-                recorder.record(frame, avutil.AV_PIX_FMT_RGB24);
-                // Interleave: after each frame, the samples that span it.
-                int from = (int) ((long) i * audio.length / frames);
-                int to = (int) ((long) (i + 1) * audio.length / frames);
-                if (to > from) {
-                    recorder.recordSamples(
-                            spec.sampleRate(), 1, FloatBuffer.wrap(audio, from, to - from));
+            for (Segment segment : segments) {
+                float[] audio = segment.audio();
+                for (int i = 0; i < frames; i++) {
+                    segment.scene().render(i, frames, rgb, noise);
+                    for (int y = 0; y < height; y++) {
+                        pixels.put(y * frame.imageStride, rgb, y * rowBytes, rowBytes);
+                    }
+                    recorder.record(frame, avutil.AV_PIX_FMT_RGB24);
+                    // Interleave: after each frame, the samples that span it.
+                    int from = (int) ((long) i * audio.length / frames);
+                    int to = (int) ((long) (i + 1) * audio.length / frames);
+                    if (to > from) {
+                        recorder.recordSamples(
+                                spec.sampleRate(), 1, FloatBuffer.wrap(audio, from, to - from));
+                    }
                 }
             }
             recorder.stop();

@@ -177,20 +177,54 @@ public final class SyntheticDataset {
             throws IOException {
         long videoSeed = mix(mix(spec.seed(), job.synthClass().label()), job.index());
         SplittableRandom pictureRng = new SplittableRandom(mix(videoSeed, VIDEO_STREAM));
-        SplittableRandom soundRng = new SplittableRandom(mix(videoSeed, AUDIO_STREAM));
-        Scene scene =
-                Scene.draw(job.synthClass().motion(), pictureRng, spec.width(), spec.height());
+        Mp4Writer.Segment segment = segment(spec, job.synthClass(), videoSeed, pictureRng);
+        writeVideo(
+                videos.resolve(job.id() + ".mp4"), spec, videoCodec, List.of(segment), pictureRng);
+    }
+
+    private static Mp4Writer.Segment segment(
+            SynthSpec spec, SynthClass synthClass, long seed, SplittableRandom pictureRng) {
+        SplittableRandom soundRng = new SplittableRandom(mix(seed, AUDIO_STREAM));
+        Scene scene = Scene.draw(synthClass.motion(), pictureRng, spec.width(), spec.height());
         float[] audio =
-                ToneTrack.render(
-                        job.synthClass().tone(), soundRng, spec.sampleRate(), spec.samples());
-        Path target = videos.resolve(job.id() + ".mp4");
+                ToneTrack.render(synthClass.tone(), soundRng, spec.sampleRate(), spec.samples());
+        return new Mp4Writer.Segment(scene, audio);
+    }
+
+    private static void writeVideo(
+            Path target,
+            SynthSpec spec,
+            String videoCodec,
+            List<Mp4Writer.Segment> segments,
+            SplittableRandom pictureRng)
+            throws IOException {
         try {
             AtomicFile.write(
-                    target,
-                    tmp -> Mp4Writer.write(tmp, spec, videoCodec, scene, pictureRng, audio));
+                    target, tmp -> Mp4Writer.write(tmp, spec, videoCodec, segments, pictureRng));
         } catch (IOException e) {
             throw new IOException(target + ": cannot write video: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Writes one video that shows the {@code classes} one after the other, each for {@code
+     * spec.seconds()} with a scene and tone of its own: a long video whose content changes at known
+     * times, to try predictions over time on.
+     *
+     * @throws IOException when the file cannot be written
+     */
+    public static void writeSequence(Path file, SynthSpec spec, List<SynthClass> classes)
+            throws IOException {
+        if (classes.isEmpty()) {
+            throw new IllegalArgumentException("a sequence needs at least one class");
+        }
+        SplittableRandom pictureRng = new SplittableRandom(mix(spec.seed(), VIDEO_STREAM));
+        List<Mp4Writer.Segment> segments = new ArrayList<>();
+        for (int i = 0; i < classes.size(); i++) {
+            long seed = mix(mix(spec.seed(), classes.get(i).label()), -1 - i);
+            segments.add(segment(spec, classes.get(i), seed, pictureRng));
+        }
+        writeVideo(file, spec, Mp4Writer.bestVideoCodec(), segments, pictureRng);
     }
 
     private static String dataConfigJson(Path out) {

@@ -6,15 +6,22 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsam.common.cli.CommandLines;
 import io.tsam.common.cli.ExitCode;
+import io.tsam.common.io.AtomicFile;
 import io.tsam.config.ModelConfig;
 import io.tsam.media.MediaException;
+import io.tsam.media.pipeline.SlidingWindows;
+import io.tsam.media.pipeline.WindowedVideo;
 import io.tsam.runtime.TsamModel;
 import io.tsam.runtime.predict.LabelScore;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.PredictionJson;
 import io.tsam.runtime.predict.Predictor;
+import io.tsam.runtime.predict.TimelineChart;
 import io.tsam.runtime.predict.Timings;
+import io.tsam.runtime.predict.WindowPrediction;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +79,31 @@ final class PredictCommand implements Callable<Integer> {
     Integer clips;
 
     @Option(
+            names = "--window",
+            paramLabel = "DURATION",
+            converter = SecondsConverter.class,
+            description =
+                    "Predict over time: one prediction per window of this length (e.g. 4s,"
+                            + " 500ms), its T frames sampled at the middles of T equal segments and"
+                            + " its audio image built from its own span.")
+    Double window;
+
+    @Option(
+            names = "--stride",
+            paramLabel = "DURATION",
+            converter = SecondsConverter.class,
+            description = "With --window: time between window starts (default: half a window).")
+    Double stride;
+
+    @Option(
+            names = "--timeline",
+            paramLabel = "PNG",
+            description =
+                    "With --window: also chart the leading classes' probabilities over time to this"
+                            + " PNG (with several videos, one chart each, named PNG's stem-VIDEO.png).")
+    Path timeline;
+
+    @Option(
             names = "--json",
             description =
                     "One JSON object per line and video: file, top [{label, prob}], audio, clips,"
@@ -84,6 +116,10 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         if (topK < 1) {
             throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
+        }
+        if (window == null && (stride != null || timeline != null)) {
+            throw new IllegalArgumentException(
+                    (stride != null ? "--stride" : "--timeline") + " needs --window");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -99,7 +135,20 @@ final class PredictCommand implements Callable<Integer> {
                 report(out, err, failure.file(), failure);
             }
             int failedVideos = 0;
+            SlidingWindows windows =
+                    window == null
+                            ? null
+                            : predictor.windows(window, stride != null ? stride : window / 2);
             for (Path video : videos) {
+                if (windows != null) {
+                    try {
+                        predictOverTime(out, predictor, windows, video, videos.size() > 1);
+                    } catch (RuntimeException e) {
+                        report(out, err, video, e);
+                        failedVideos++;
+                    }
+                    continue;
+                }
                 Prediction prediction;
                 try {
                     prediction = predictor.predict(video);
@@ -171,6 +220,85 @@ final class PredictCommand implements Callable<Integer> {
                 t.audioMs(),
                 t.inferenceMs(),
                 t.totalMs());
+    }
+
+    /** One line per window as its batch completes, then the chart. */
+    private void predictOverTime(
+            PrintWriter out,
+            Predictor predictor,
+            SlidingWindows windows,
+            Path video,
+            boolean several) {
+        List<WindowPrediction> all = new ArrayList<>();
+        if (!json) {
+            out.printf(
+                    Locale.ROOT,
+                    "%s  (windows of %s s every %s s)%n  %8s %8s  %s%n",
+                    video,
+                    seconds(windows.length()),
+                    seconds(windows.stride()),
+                    "start",
+                    "end",
+                    "top classes");
+        }
+        long begin = System.nanoTime();
+        WindowedVideo.Stats stats =
+                predictor.predictWindows(
+                        video,
+                        windows,
+                        w -> {
+                            all.add(w);
+                            if (json) {
+                                out.println(write(PredictionJson.window(video, w, topK)));
+                            } else {
+                                out.println(row(w));
+                            }
+                            out.flush();
+                        });
+        double ms = (System.nanoTime() - begin) / 1e6;
+        if (!json) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %d windows in %.1f ms; %d of %d frames sampled, %d decoded%n",
+                    stats.windows(),
+                    ms,
+                    stats.sampled(),
+                    stats.frames(),
+                    stats.decode().framesDecoded());
+        }
+        if (timeline != null) {
+            Path chart = several ? chartFor(video) : timeline;
+            try {
+                AtomicFile.write(chart, TimelineChart.png(video.getFileName().toString(), all));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the timeline " + chart, e);
+            }
+            if (!json) {
+                out.println("  timeline: " + chart);
+            }
+        }
+    }
+
+    private Path chartFor(Path video) {
+        String name = timeline.getFileName().toString();
+        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        String videoName = video.getFileName().toString();
+        int dot = videoName.lastIndexOf('.');
+        String videoStem = dot > 0 ? videoName.substring(0, dot) : videoName;
+        return timeline.resolveSibling(stem + "-" + videoStem + ".png");
+    }
+
+    private String row(WindowPrediction w) {
+        StringBuilder row =
+                new StringBuilder(String.format(Locale.ROOT, "  %8.2f %8.2f ", w.start(), w.end()));
+        for (LabelScore score : w.top(topK)) {
+            row.append(String.format(Locale.ROOT, " %s %.3f", score.label(), score.probability()));
+        }
+        return row.toString();
+    }
+
+    private static String seconds(double s) {
+        return String.format(Locale.ROOT, "%.3f", s).replaceAll("\\.?0+$", "");
     }
 
     private void report(PrintWriter out, PrintWriter err, Path file, RuntimeException e) {

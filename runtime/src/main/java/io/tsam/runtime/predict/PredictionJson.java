@@ -37,6 +37,24 @@ public final class PredictionJson {
         return root;
     }
 
+    /**
+     * The object of one window of a prediction over time: {@code file}, {@code window} (its
+     * number), {@code start} and {@code end} in seconds, {@code top} and {@code audio}.
+     */
+    public static ObjectNode window(Path file, WindowPrediction window, int topK) {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        root.put("file", file.toString());
+        root.put("window", window.index());
+        root.put("start", round(window.start()));
+        root.put("end", round(window.end()));
+        ArrayNode top = root.putArray("top");
+        for (LabelScore score : window.top(topK)) {
+            top.addObject().put("label", score.label()).put("prob", score.probability());
+        }
+        root.put("audio", window.audio().jsonName());
+        return root;
+    }
+
     /** The object of a file that could not be classified. */
     public static ObjectNode error(Path file, String message) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();

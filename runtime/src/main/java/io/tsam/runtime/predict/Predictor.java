@@ -7,6 +7,9 @@ import io.tsam.config.LabelNames;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
+import io.tsam.media.pipeline.SlidingWindows;
+import io.tsam.media.pipeline.WindowedVideo;
+import io.tsam.media.pipeline.WindowedVideo.WindowClip;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +22,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +40,9 @@ import java.util.stream.Collectors;
 public final class Predictor {
 
     private static final double NANOS_PER_MS = 1e6;
+
+    /** Windows run together by {@link #predictWindows(Path, SlidingWindows, Consumer)}. */
+    private static final int WINDOW_BATCH = 8;
 
     private final InferenceBackend backend;
     private final Preprocessor preprocessor;
@@ -150,6 +158,91 @@ public final class Predictor {
                             timings));
         }
         return predictions;
+    }
+
+    /**
+     * The sliding windows of this model: {@code T} segments of {@code length} seconds every {@code
+     * stride} seconds.
+     *
+     * @throws IllegalArgumentException naming a length or stride that is not > 0
+     */
+    public SlidingWindows windows(double length, double stride) {
+        return new SlidingWindows(length, stride, preprocessor.media().videoSegments());
+    }
+
+    /**
+     * Classifies each window of a video, handing each on as soon as its batch has run; windows are
+     * decoded in one forward pass (each frame at most once) and run {@value #WINDOW_BATCH} at a
+     * time.
+     *
+     * @throws io.tsam.media.MediaException naming the file if it cannot be used
+     */
+    public WindowedVideo.Stats predictWindows(
+            Path video, SlidingWindows windows, Consumer<WindowPrediction> sink) {
+        return predictWindows(video, windows, WINDOW_BATCH, this::logits, sink);
+    }
+
+    /**
+     * Classifies each window of a video, running batches of up to {@code batch} windows with {@code
+     * run} (the server's batcher, say).
+     *
+     * @param run the logits, row-major {@code [clips, classes]}, of a list of clips
+     */
+    public WindowedVideo.Stats predictWindows(
+            Path video,
+            SlidingWindows windows,
+            int batch,
+            Function<List<ClipTensors>, float[]> run,
+            Consumer<WindowPrediction> sink) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        List<WindowClip> pending = new ArrayList<>(batch);
+        WindowedVideo.Stats stats =
+                WindowedVideo.run(
+                        video,
+                        preprocessor.media(),
+                        windows,
+                        clip -> {
+                            pending.add(clip);
+                            if (pending.size() == batch) {
+                                runWindows(pending, run, sink);
+                            }
+                        });
+        if (!pending.isEmpty()) {
+            runWindows(pending, run, sink);
+        }
+        return stats;
+    }
+
+    private void runWindows(
+            List<WindowClip> clips,
+            Function<List<ClipTensors>, float[]> run,
+            Consumer<WindowPrediction> sink) {
+        float[] logits = run.apply(clips.stream().map(WindowClip::clip).toList());
+        int classes = labels.size();
+        ClipAverage average = metadata().config().modelValidation().average();
+        for (int i = 0; i < clips.size(); i++) {
+            WindowClip clip = clips.get(i);
+            SlidingWindows.Window window = clip.window();
+            sink.accept(
+                    new WindowPrediction(
+                            window.index(),
+                            window.start(),
+                            window.end(),
+                            rank(average.probabilities(logits, i * classes, 1, classes)),
+                            Arrays.copyOfRange(logits, i * classes, (i + 1) * classes),
+                            clip.clip().frameIndices(),
+                            audioState(clip.clip())));
+        }
+        clips.clear();
+    }
+
+    private AudioState audioState(ClipTensors clip) {
+        if (clip.audio() == null) {
+            return AudioState.OFF;
+        }
+        return clip.audioMissing() ? AudioState.MISSING : AudioState.PRESENT;
     }
 
     /**

@@ -303,11 +303,12 @@ final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * One admitted request's place: it submits the request's clips at most once, and closing gives
-     * the place back.
+     * One admitted request's place: it submits the request's clips, in one part or (a long video's
+     * windows) in several one after the other, and closing gives the place back.
      */
     final class Admission implements AutoCloseable {
         private boolean submitted;
+        private boolean running;
         private boolean released;
 
         private Admission() {}
@@ -315,7 +316,7 @@ final class DynamicBatcher implements AutoCloseable {
         /**
          * Queues a video's clips and waits for their batch to run.
          *
-         * @throws IllegalStateException if this place already ran a request
+         * @throws IllegalStateException if this place is given back or still runs a part
          * @throws ServeException {@code CLOSING} if the wait is interrupted
          * @throws RuntimeException the batch's failure
          */
@@ -323,14 +324,18 @@ final class DynamicBatcher implements AutoCloseable {
             Job job = new Job(video, System.nanoTime(), new CompletableFuture<>());
             lock.lock();
             try {
-                if (submitted || released) {
-                    throw new IllegalStateException("an admission runs one request");
+                if (running || released) {
+                    throw new IllegalStateException("an admission runs one part at a time");
                 }
                 if (stopped) {
                     throw stoppedException();
                 }
+                if (!submitted) {
+                    // No longer being read or decoded, as far as batching waits go.
+                    arriving--;
+                }
                 submitted = true;
-                arriving--;
+                running = true;
                 queue.add(job);
                 peakQueued = Math.max(peakQueued, queue.size());
                 publish();
@@ -352,6 +357,13 @@ final class DynamicBatcher implements AutoCloseable {
                     throw cause;
                 }
                 throw new IllegalStateException(e.getCause());
+            } finally {
+                lock.lock();
+                try {
+                    running = false;
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 

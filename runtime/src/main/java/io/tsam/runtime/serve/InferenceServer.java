@@ -106,7 +106,12 @@ public final class InferenceServer implements AutoCloseable {
                             : null;
             PredictEndpoint predict =
                     new PredictEndpoint(
-                            predictor, batcher, limit, new UploadReceiver(tempDir), config.topK());
+                            predictor,
+                            batcher,
+                            limit,
+                            new UploadReceiver(tempDir),
+                            config.topK(),
+                            config.maxBatch());
             this.app = Javalin.create(this::configure);
             routes(oip, predict);
         } catch (RuntimeException e) {

@@ -117,6 +117,80 @@ class TsamRunTest {
     }
 
     @Test
+    void predictOverTimeGivesOneLinePerWindowAndAChart() throws IOException {
+        Path chart = dir.resolve("timeline.png");
+        Run json =
+                run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--threads",
+                        1,
+                        "--window",
+                        "500ms",
+                        "--stride",
+                        "0.25s",
+                        "--json",
+                        "--timeline",
+                        chart);
+        assertEquals(0, json.status(), json.err());
+        List<String> lines = json.outLines();
+        // 1 s: windows start at 0, 0.25 and 0.5.
+        assertEquals(3, lines.size(), json.out());
+        for (int k = 0; k < 3; k++) {
+            JsonNode window = JSON.readTree(lines.get(k));
+            assertEquals(video(SynthClass.GROWING_LOW).toString(), window.get("file").asText());
+            assertEquals(k, window.get("window").asInt());
+            assertEquals(0.25 * k, window.get("start").asDouble(), 1e-9);
+            assertEquals(0.25 * k + 0.5, window.get("end").asDouble(), 1e-9);
+            assertEquals(5, window.get("top").size());
+            assertEquals("present", window.get("audio").asText());
+        }
+        byte[] png = Files.readAllBytes(chart);
+        assertEquals('P', png[1]);
+        assertEquals('N', png[2]);
+
+        Run human =
+                run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--window",
+                        "0.5",
+                        "--topk",
+                        2);
+        assertEquals(0, human.status(), human.err());
+        List<String> rows = human.outLines();
+        assertTrue(rows.get(1).endsWith("(windows of 0.5 s every 0.25 s)"), rows.get(1));
+        assertTrue(
+                rows.get(3).matches("  +0\\.00 +0\\.50  [a-z_]+ [0-9.]+ [a-z_]+ [0-9.]+"),
+                rows.get(3));
+        assertTrue(rows.get(6).startsWith("  3 windows in "), rows.get(6));
+
+        Run noWindow =
+                run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--stride",
+                        "1s");
+        assertEquals(3, noWindow.status(), noWindow.err());
+        assertEquals("error: --stride needs --window", noWindow.err().strip());
+        Run badDuration =
+                run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--window",
+                        "4 days");
+        assertTrue(badDuration.err().contains("'4 days' is not a duration"), badDuration.err());
+    }
+
+    @Test
     void jsonGivesOneObjectPerVideoAndFailuresDoNotStopTheOthers() throws IOException {
         Run r =
                 run(

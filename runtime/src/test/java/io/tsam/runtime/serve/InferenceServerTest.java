@@ -20,6 +20,7 @@ import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.LabelScore;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.Predictor;
+import io.tsam.runtime.predict.WindowPrediction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -286,6 +287,46 @@ class InferenceServerTest {
             assertEquals(0, metric(metrics, "tsam_serve_queue_depth", ""), metrics);
         } finally {
             clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void predictOverTimeAnswersWhatThePredictorSaysPerWindow() {
+        Path file = video(SynthClass.RIGHT_TO_LEFT_LOW);
+        List<WindowPrediction> expected = new ArrayList<>();
+        direct.predictWindows(file, direct.windows(0.5, 0.25), expected::add);
+        try (InferenceServer server = start(backend(), c -> c.optMaxBatch(2))) {
+            HttpTestClient http = new HttpTestClient(server.baseUrl());
+            HttpResponse<String> answer =
+                    http.postMultipart(
+                            "/predict?window=0.5&stride=0.25", "file", "clip.mp4", bytes(file));
+            assertEquals(200, answer.statusCode(), answer.body());
+            JsonNode body = json(answer);
+            assertEquals("clip.mp4", body.get("file").asText());
+            assertEquals(0.5, body.get("window").asDouble());
+            assertEquals(0.25, body.get("stride").asDouble());
+            JsonNode windows = body.get("windows");
+            assertEquals(3, expected.size());
+            assertEquals(expected.size(), windows.size(), body.toString());
+            for (int k = 0; k < expected.size(); k++) {
+                JsonNode window = windows.get(k);
+                assertEquals(k, window.get("window").asInt());
+                assertEquals(expected.get(k).start(), window.get("start").asDouble(), 1e-9);
+                for (int i = 0; i < 5; i++) {
+                    LabelScore score = expected.get(k).top(5).get(i);
+                    JsonNode top = window.get("top").get(i);
+                    assertEquals(score.label(), top.get("label").asText());
+                    assertEquals(score.probability(), top.get("prob").asDouble(), 1e-6);
+                }
+            }
+            assertError(
+                    http.postMultipart("/predict?window=-1", "file", "clip.mp4", bytes(file)),
+                    400,
+                    "query parameter 'window' must be seconds > 0, got '-1'");
+            assertError(
+                    http.postMultipart("/predict?stride=1", "file", "clip.mp4", bytes(file)),
+                    400,
+                    "query parameter 'stride' needs 'window'");
         }
     }
 
