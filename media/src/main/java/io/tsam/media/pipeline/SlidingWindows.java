@@ -16,6 +16,13 @@ public final class SlidingWindows {
     private static final double END_TOLERANCE = 1e-6;
 
     /**
+     * A frame within this many seconds after a midpoint counts as on screen at it: timestamps are
+     * whole microseconds, rounded by one reader and truncated by another, and a midpoint often
+     * falls exactly on a frame (a window of 1 s, 3 segments, 12 fps), where the two would disagree.
+     */
+    public static final double TIME_TOLERANCE = 2e-6;
+
+    /**
      * One window.
      *
      * @param index {@code k}, from 0

@@ -146,7 +146,7 @@ public final class WindowAssembler {
 
     private void assignBefore(double time, Frame frame) {
         for (Open window : open) {
-            while (!window.full() && window.nextTarget() < time) {
+            while (!window.full() && window.nextTarget() + SlidingWindows.TIME_TOLERANCE < time) {
                 int slot = window.filled++;
                 System.arraycopy(
                         frame.tensor(),

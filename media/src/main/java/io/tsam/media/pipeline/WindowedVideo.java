@@ -103,9 +103,12 @@ public final class WindowedVideo {
                 .toArray();
     }
 
-    /** The last frame shown at or before {@code time}; the first frame before it starts. */
+    /**
+     * The last frame shown at or before {@code time} (within {@link
+     * SlidingWindows#TIME_TOLERANCE}); the first frame before it starts.
+     */
     private static int onScreen(double[] times, double time) {
-        int i = Arrays.binarySearch(times, time);
+        int i = Arrays.binarySearch(times, time + SlidingWindows.TIME_TOLERANCE);
         if (i >= 0) {
             // Equal timestamps: the last of them.
             while (i + 1 < times.length && times[i + 1] == time) {

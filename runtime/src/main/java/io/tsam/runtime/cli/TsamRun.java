@@ -22,6 +22,7 @@ import picocli.CommandLine.Mixin;
             PreprocessCommand.class,
             BenchCommand.class,
             ServeCommand.class,
+            WatchCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class
         })

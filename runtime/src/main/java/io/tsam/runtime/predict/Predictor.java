@@ -219,13 +219,25 @@ public final class Predictor {
             List<WindowClip> clips,
             Function<List<ClipTensors>, float[]> run,
             Consumer<WindowPrediction> sink) {
+        classifyWindows(clips, run).forEach(sink);
+        clips.clear();
+    }
+
+    /**
+     * Runs windows' clips as one call of {@code run} and ranks each window's classes.
+     *
+     * @param run the logits, row-major {@code [clips, classes]}, of a list of clips
+     */
+    public List<WindowPrediction> classifyWindows(
+            List<WindowClip> clips, Function<List<ClipTensors>, float[]> run) {
         float[] logits = run.apply(clips.stream().map(WindowClip::clip).toList());
         int classes = labels.size();
         ClipAverage average = metadata().config().modelValidation().average();
+        List<WindowPrediction> predictions = new ArrayList<>(clips.size());
         for (int i = 0; i < clips.size(); i++) {
             WindowClip clip = clips.get(i);
             SlidingWindows.Window window = clip.window();
-            sink.accept(
+            predictions.add(
                     new WindowPrediction(
                             window.index(),
                             window.start(),
@@ -235,7 +247,7 @@ public final class Predictor {
                             clip.clip().frameIndices(),
                             audioState(clip.clip())));
         }
-        clips.clear();
+        return predictions;
     }
 
     private AudioState audioState(ClipTensors clip) {
