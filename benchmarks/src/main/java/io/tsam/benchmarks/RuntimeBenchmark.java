@@ -34,10 +34,11 @@ import java.util.Map;
  * the same rounds is what preprocessing costs.
  *
  * <p>Usage: {@code RuntimeBenchmark OUT.json MODEL THREADS WARMUP ROUNDS [--batch N,N...] [--bench
- * BENCH.json]... VIDEO...}. Model-only runs feed the first video's clip, repeated to the batch;
- * {@code --bench} copies a {@code tsam-run bench} report into the output. The model-only charts of
- * {@code tsam-run bench} ({@link BenchCharts}) go next to {@code OUT.json}, as {@code
- * OUT-latency.png} and {@code OUT-throughput.png}.
+ * BENCH.json]... [--serve-only] VIDEO...}. Model-only runs feed the first video's clip, repeated to
+ * the batch; {@code --serve-only} measures only what the server adds; {@code --bench} copies a
+ * {@code tsam-run bench} report into the output. The model-only charts of {@code tsam-run bench}
+ * ({@link BenchCharts}) go next to {@code OUT.json}, as {@code OUT-latency.png} and {@code
+ * OUT-throughput.png}.
  */
 public final class RuntimeBenchmark {
 
@@ -59,8 +60,10 @@ public final class RuntimeBenchmark {
         List<Integer> batches = List.of(1, 2, 4);
         List<Path> benchReports = new ArrayList<>();
         List<Path> videos = new ArrayList<>();
+        boolean serveOnly = false;
         for (int i = 5; i < args.length; i++) {
             switch (args[i]) {
+                case "--serve-only" -> serveOnly = true;
                 case "--batch" ->
                         batches =
                                 List.of(args[++i].split(",")).stream()
@@ -87,21 +90,9 @@ public final class RuntimeBenchmark {
             describe(header, model, metadata, backend, machine, threads, warmup, rounds);
             Predictor predictor =
                     Predictor.builder().setBackend(backend).setMetadata(metadata).build();
-            ClipTensors clip = predictor.prepare(videos.get(0)).clips().get(0);
-            List<ClipInputs> inputs = batches.stream().map(b -> ClipInputs.of(clip, b)).toList();
-            Samples s = measure(backend, predictor, inputs, videos, warmup, rounds);
-            List<BatchResult> results = new ArrayList<>();
-            for (ClipInputs input : inputs) {
-                results.add(modelOnly(s, input.batch(), rows));
+            if (!serveOnly) {
+                modelAndEndToEnd(out, backend, predictor, batches, videos, warmup, rounds, rows);
             }
-            for (Path video : videos) {
-                rows.add(endToEnd(s, video, predictor.clips()));
-            }
-            String name = out.getFileName().toString().replaceFirst("\\.json$", "");
-            AtomicFile.write(
-                    out.resolveSibling(name + "-latency.png"), BenchCharts.latency(results));
-            AtomicFile.write(
-                    out.resolveSibling(name + "-throughput.png"), BenchCharts.throughput(results));
             rows.addAll(
                     new ServeOverhead(backend, predictor, videos.get(0), warmup, rounds)
                             .measure(open(environment, model, threads)));
@@ -118,6 +109,32 @@ public final class RuntimeBenchmark {
         }
         BenchmarkReport.write(
                 out, "tsam-run: model only, end to end, serve overhead", header, rows);
+    }
+
+    private static void modelAndEndToEnd(
+            Path out,
+            OrtBackend backend,
+            Predictor predictor,
+            List<Integer> batches,
+            List<Path> videos,
+            int warmup,
+            int rounds,
+            List<Map<String, Object>> rows)
+            throws IOException {
+        ClipTensors clip = predictor.prepare(videos.get(0)).clips().get(0);
+        List<ClipInputs> inputs = batches.stream().map(b -> ClipInputs.of(clip, b)).toList();
+        Samples s = measure(backend, predictor, inputs, videos, warmup, rounds);
+        List<BatchResult> results = new ArrayList<>();
+        for (ClipInputs input : inputs) {
+            results.add(modelOnly(s, input.batch(), rows));
+        }
+        for (Path video : videos) {
+            rows.add(endToEnd(s, video, predictor.clips()));
+        }
+        String name = out.getFileName().toString().replaceFirst("\\.json$", "");
+        AtomicFile.write(out.resolveSibling(name + "-latency.png"), BenchCharts.latency(results));
+        AtomicFile.write(
+                out.resolveSibling(name + "-throughput.png"), BenchCharts.throughput(results));
     }
 
     /** A CPU session of the model with {@code threads} intra-op threads; the caller closes it. */

@@ -1,5 +1,8 @@
 package io.tsam.benchmarks;
 
+import com.google.protobuf.ByteString;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.tsam.backend.InferenceBackend;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
@@ -7,6 +10,8 @@ import io.tsam.media.pipeline.MediaConfig;
 import io.tsam.runtime.predict.Predictor;
 import io.tsam.runtime.serve.InferenceServer;
 import io.tsam.runtime.serve.ServeConfig;
+import io.tsam.runtime.serve.grpc.GRPCInferenceServiceGrpc;
+import io.tsam.runtime.serve.grpc.GrpcPredictV2.ModelInferRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +19,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +30,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * What the HTTP server adds for one client: {@code POST /predict} of a video against {@link
- * Predictor#predict} of the same file, and a one-sample {@code infer} request (the Open Inference
- * Protocol's JSON, the video's own clip) against the backend's run, each pair alternated; plus the
- * bare HTTP round trip of {@code GET /v2/health/live}.
+ * What the server adds for one client: {@code POST /predict} of a video against {@link
+ * Predictor#predict} of the same file, and a one-sample {@code infer} request (the video's own
+ * clip) against the backend's run, sent as the Open Inference Protocol's JSON, with Triton's binary
+ * tensor data extension (as {@code tritonclient.http} sends by default), and over gRPC with {@code
+ * raw_input_contents} (as {@code tritonclient.grpc} does), each pair alternated; plus the bare HTTP
+ * round trip of {@code GET /v2/health/live}.
  */
 final class ServeOverhead {
 
@@ -73,14 +83,24 @@ final class ServeOverhead {
                 ServeConfig.builder()
                         .setModelName(ServeConfig.defaultModelName(serverBackend.modelFile()))
                         .optPort(0)
+                        .optGrpcPort(0)
                         .build();
         try (InferenceServer server =
                 InferenceServer.start(serverBackend, predictor.metadata(), config)) {
-            return measure(server.baseUrl(), config.modelName());
+            ManagedChannel channel =
+                    ManagedChannelBuilder.forAddress("127.0.0.1", server.grpcPort())
+                            .usePlaintext()
+                            .maxInboundMessageSize(Integer.MAX_VALUE)
+                            .build();
+            try {
+                return measure(server.baseUrl(), config.modelName(), channel);
+            } finally {
+                channel.shutdownNow();
+            }
         }
     }
 
-    private List<Map<String, Object>> measure(String baseUrl, String name) {
+    private List<Map<String, Object>> measure(String baseUrl, String name, ManagedChannel channel) {
         ClipTensors clip = predictor.prepare(video).clips().get(0);
         ClipInputs inputs = ClipInputs.of(clip, 1);
         byte[] upload = multipart(video);
@@ -95,6 +115,17 @@ final class ServeOverhead {
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(infer))
                         .build();
+        BinaryInfer binary = binaryInfer(clip, predictor.preprocessor().media());
+        HttpRequest binaryRequest =
+                request(baseUrl + "/v2/models/" + name + "/infer")
+                        .header(
+                                "Inference-Header-Content-Length",
+                                Integer.toString(binary.header()))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(binary.body()))
+                        .build();
+        GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub stub =
+                GRPCInferenceServiceGrpc.newBlockingStub(channel);
+        ModelInferRequest grpcRequest = grpcInfer(name, clip, predictor.preprocessor().media());
         HttpRequest live = request(baseUrl + "/v2/health/live").GET().build();
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(
@@ -109,6 +140,25 @@ final class ServeOverhead {
                         infer.length,
                         () -> inputs.run(backend),
                         () -> send(inferRequest)));
+        rows.add(
+                pair(
+                        "POST infer, N=1 binary tensor data vs backend run",
+                        binary.body().length,
+                        () -> inputs.run(backend),
+                        () -> send(binaryRequest)));
+        rows.add(
+                pair(
+                        "gRPC ModelInfer, N=1 raw_input_contents vs backend run",
+                        grpcRequest.getSerializedSize(),
+                        () -> inputs.run(backend),
+                        () -> {
+                            if (stub.withDeadlineAfter(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                                            .modelInfer(grpcRequest)
+                                            .getRawOutputContentsCount()
+                                    != 1) {
+                                throw new IllegalStateException("ModelInfer answered no logits");
+                            }
+                        }));
         Samples s = new Samples();
         s.run(warmup, rounds, List.of(() -> s.add("http_ms", Samples.timeMs(() -> send(live)))));
         Map<String, Object> row = new LinkedHashMap<>();
@@ -205,6 +255,75 @@ final class ServeOverhead {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + video, e);
         }
+    }
+
+    /** A binary infer request: the body and its JSON header's length. */
+    private record BinaryInfer(byte[] body, int header) {}
+
+    /** The request {@code tritonclient.http} sends for one clip by default. */
+    private static BinaryInfer binaryInfer(ClipTensors clip, MediaConfig media) {
+        long t = media.videoSegments();
+        long side = media.cropSize();
+        StringBuilder json = new StringBuilder("{\"inputs\":[");
+        binaryTensor(
+                json, ModelMetadata.VIDEO_INPUT, new long[] {1, t, 3, side, side}, clip.video());
+        if (clip.audio() != null) {
+            json.append(',');
+            binaryTensor(
+                    json, ModelMetadata.AUDIO_INPUT, new long[] {1, 3, side, side}, clip.audio());
+        }
+        byte[] header =
+                json.append("],\"parameters\":{\"binary_data_output\":true}}")
+                        .toString()
+                        .getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(header);
+        body.writeBytes(littleEndian(clip.video()));
+        if (clip.audio() != null) {
+            body.writeBytes(littleEndian(clip.audio()));
+        }
+        return new BinaryInfer(body.toByteArray(), header.length);
+    }
+
+    private static void binaryTensor(StringBuilder json, String name, long[] shape, float[] data) {
+        json.append("{\"name\":\"").append(name).append("\",\"datatype\":\"FP32\",\"shape\":[");
+        for (int i = 0; i < shape.length; i++) {
+            json.append(i == 0 ? "" : ",").append(shape[i]);
+        }
+        json.append("],\"parameters\":{\"binary_data_size\":")
+                .append((long) data.length * Float.BYTES)
+                .append("}}");
+    }
+
+    /** The request {@code tritonclient.grpc} sends for one clip. */
+    private static ModelInferRequest grpcInfer(String name, ClipTensors clip, MediaConfig media) {
+        long t = media.videoSegments();
+        long side = media.cropSize();
+        ModelInferRequest.Builder request =
+                ModelInferRequest.newBuilder()
+                        .setModelName(name)
+                        .addInputs(
+                                ModelInferRequest.InferInputTensor.newBuilder()
+                                        .setName(ModelMetadata.VIDEO_INPUT)
+                                        .setDatatype("FP32")
+                                        .addAllShape(List.of(1L, t, 3L, side, side)))
+                        .addRawInputContents(ByteString.copyFrom(littleEndian(clip.video())));
+        if (clip.audio() != null) {
+            request.addInputs(
+                            ModelInferRequest.InferInputTensor.newBuilder()
+                                    .setName(ModelMetadata.AUDIO_INPUT)
+                                    .setDatatype("FP32")
+                                    .addAllShape(List.of(1L, 3L, side, side)))
+                    .addRawInputContents(ByteString.copyFrom(littleEndian(clip.audio())));
+        }
+        return request.build();
+    }
+
+    private static byte[] littleEndian(float[] values) {
+        ByteBuffer bytes =
+                ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return bytes.array();
     }
 
     /** The infer request a client would send for one clip: FP32 values as JSON numbers. */
