@@ -5,6 +5,7 @@ import io.tsam.media.image.RgbImage;
 import io.tsam.media.pipeline.SlidingWindows.Window;
 import io.tsam.media.pipeline.WindowAssembler.FilledWindow;
 import io.tsam.media.pipeline.WindowedVideo.WindowClip;
+import io.tsam.media.video.LiveSource;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
  *
  * <p>Times are seconds from the stream's first video frame. Not thread-safe.
  */
-public final class LiveWindows {
+public final class LiveWindows implements LiveSource.Listener {
 
     private final SlidingWindows windows;
     private final boolean audio;
@@ -63,6 +64,7 @@ public final class LiveWindows {
      * @param image the picture, asked for only if a window takes it; it must stay valid until the
      *     next frame's call returns
      */
+    @Override
     public void video(double time, Supplier<RgbImage> image) {
         // Windows begin once the stream reaches them, so that none waits unfilled in memory.
         while (nextWindow * windows.stride() <= time) {
@@ -85,6 +87,7 @@ public final class LiveWindows {
      * @param rate samples per second
      * @param samples one array per channel, all as long
      */
+    @Override
     public void audio(double time, int rate, float[][] samples) {
         if (!audio || samples.length == 0 || samples[0].length == 0) {
             return;

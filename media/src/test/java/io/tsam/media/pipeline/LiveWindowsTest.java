@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tsam.config.ResizeMode;
-import io.tsam.media.image.RgbImage;
 import io.tsam.media.pipeline.WindowedVideo.WindowClip;
 import io.tsam.media.synth.SynthClass;
 import io.tsam.media.synth.SynthSpec;
@@ -14,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,19 +41,7 @@ class LiveWindowsTest {
         List<WindowClip> live = new ArrayList<>();
         LiveWindows stream = new LiveWindows(config, windows, live::add);
         try (LiveSource source = LiveSource.open(video.toString(), false, 0)) {
-            source.read(
-                    new LiveSource.Listener() {
-                        @Override
-                        public void video(double seconds, Supplier<RgbImage> image) {
-                            stream.video(seconds, image);
-                        }
-
-                        @Override
-                        public void audio(double seconds, int rate, float[][] samples) {
-                            stream.audio(seconds, rate, samples);
-                        }
-                    },
-                    () -> false);
+            source.read(stream, () -> false);
         }
         assertEquals(1, stream.end(), "the window begun at 2.5 s runs past the end at 3 s");
         assertEquals(5, file.size());

@@ -78,22 +78,7 @@ final class PredictCommand implements Callable<Integer> {
                             + " model_validation.num_clips).")
     Integer clips;
 
-    @Option(
-            names = "--window",
-            paramLabel = "DURATION",
-            converter = SecondsConverter.class,
-            description =
-                    "Predict over time: one prediction per window of this length (e.g. 4s,"
-                            + " 500ms), its T frames sampled at the middles of T equal segments and"
-                            + " its audio image built from its own span.")
-    Double window;
-
-    @Option(
-            names = "--stride",
-            paramLabel = "DURATION",
-            converter = SecondsConverter.class,
-            description = "With --window: time between window starts (default: half a window).")
-    Double stride;
+    @Mixin WindowOptions windowOptions;
 
     @Option(
             names = "--timeline",
@@ -117,9 +102,8 @@ final class PredictCommand implements Callable<Integer> {
         if (topK < 1) {
             throw new IllegalArgumentException("--topk must be >= 1, got " + topK);
         }
-        if (window == null && (stride != null || timeline != null)) {
-            throw new IllegalArgumentException(
-                    (stride != null ? "--stride" : "--timeline") + " needs --window");
+        if (!windowOptions.given() && timeline != null) {
+            throw new IllegalArgumentException("--timeline needs --window");
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -135,10 +119,7 @@ final class PredictCommand implements Callable<Integer> {
                 report(out, err, failure.file(), failure);
             }
             int failedVideos = 0;
-            SlidingWindows windows =
-                    window == null
-                            ? null
-                            : predictor.windows(window, stride != null ? stride : window / 2);
+            SlidingWindows windows = windowOptions.windows(predictor, null);
             for (Path video : videos) {
                 if (windows != null) {
                     try {

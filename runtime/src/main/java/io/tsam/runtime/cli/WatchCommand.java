@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tsam.common.cli.ExitCode;
 import io.tsam.media.MediaException;
-import io.tsam.media.image.RgbImage;
 import io.tsam.media.pipeline.LiveWindows;
 import io.tsam.media.pipeline.MediaConfig;
 import io.tsam.media.pipeline.SlidingWindows;
@@ -25,7 +24,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,13 +43,17 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {
             "Predict over time on a live source: an RTSP/HTTP/UDP URL, a V4L2 device"
-                    + " (/dev/video0) or a file (read at its own frame rate with --realtime)."
+                    + " (/dev/video0) or a file (read at its own frame rate with --realtime),"
+                    + " in windows of 4 s every 2 s unless --window/--stride say otherwise."
                     + " Only the frames and sound the sliding windows need are kept; each window is"
                     + " classified as soon as it completes, with its latency. Ctrl-C stops."
         })
 final class WatchCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    /** The window length without {@code --window}. */
+    private static final double DEFAULT_WINDOW_S = 4;
 
     /** The longest wait between reconnection attempts. */
     private static final double MAX_RECONNECT_DELAY_S = 30;
@@ -64,20 +66,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Mixin ModelOptions modelOptions;
 
-    @Option(
-            names = "--window",
-            paramLabel = "DURATION",
-            converter = SecondsConverter.class,
-            defaultValue = "4s",
-            description = "Window length (default: ${DEFAULT-VALUE}).")
-    double window;
-
-    @Option(
-            names = "--stride",
-            paramLabel = "DURATION",
-            converter = SecondsConverter.class,
-            description = "Time between window starts (default: half a window).")
-    Double stride;
+    @Mixin WindowOptions windowOptions;
 
     @Option(
             names = "--realtime",
@@ -159,8 +148,7 @@ final class WatchCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try (TsamModel model = modelOptions.open(null)) {
             Predictor predictor = model.predictor();
-            SlidingWindows slidingWindows =
-                    predictor.windows(window, stride != null ? stride : window / 2);
+            SlidingWindows slidingWindows = windowOptions.windows(predictor, DEFAULT_WINDOW_S);
             int status = watch(predictor, slidingWindows, out, err);
             summary(out);
             return status;
@@ -201,7 +189,7 @@ final class WatchCommand implements Callable<Integer> {
                                 slidingWindows,
                                 clip -> predict(predictor, clip, shift, out));
                 try {
-                    boolean ended = live.read(listener(windowsOfSource), stop::get);
+                    boolean ended = live.read(windowsOfSource, stop::get);
                     problem = ended ? "the source ended" : null;
                 } catch (MediaException e) {
                     problem = e.getMessage();
@@ -259,20 +247,6 @@ final class WatchCommand implements Callable<Integer> {
         while (!stop.get() && System.nanoTime() < until) {
             Thread.sleep(Math.min(50, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
         }
-    }
-
-    private static LiveSource.Listener listener(LiveWindows windows) {
-        return new LiveSource.Listener() {
-            @Override
-            public void video(double seconds, Supplier<RgbImage> image) {
-                windows.video(seconds, image);
-            }
-
-            @Override
-            public void audio(double seconds, int rate, float[][] samples) {
-                windows.audio(seconds, rate, samples);
-            }
-        };
     }
 
     private void predict(Predictor predictor, WindowClip clip, double offset, PrintWriter out) {

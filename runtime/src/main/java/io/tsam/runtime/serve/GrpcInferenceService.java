@@ -160,7 +160,6 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                             + request.getInputsCount()
                             + " inputs; send one per input, in input order");
         }
-        long maxBytes = service.maxValues() * Float.BYTES;
         List<InputTensor> inputs = new ArrayList<>(request.getInputsCount());
         for (int i = 0; i < request.getInputsCount(); i++) {
             ModelInferRequest.InferInputTensor input = request.getInputs(i);
@@ -172,19 +171,8 @@ final class GrpcInferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceS
                             what + " has contents although the request sends raw_input_contents");
                 }
                 ByteString bytes = request.getRawInputContents(i);
-                if (bytes.size() % Float.BYTES != 0 || bytes.size() > maxBytes) {
-                    throw new IllegalArgumentException(
-                            what
-                                    + " has "
-                                    + bytes.size()
-                                    + " bytes of raw_input_contents; "
-                                    + InferInputs.DATATYPE
-                                    + " values take "
-                                    + Float.BYTES
-                                    + " bytes each, at most "
-                                    + service.maxValues()
-                                    + " values (--max-batch samples)");
-                }
+                InferInputs.checkBinarySize(
+                        what, "raw_input_contents size", bytes.size(), service.maxValues());
                 data = new float[bytes.size() / Float.BYTES];
                 bytes.asReadOnlyByteBuffer()
                         .order(ByteOrder.LITTLE_ENDIAN)

@@ -48,6 +48,31 @@ final class InferInputs {
         this.maxBatch = maxBatch;
     }
 
+    /**
+     * Checks the byte count of an input sent as raw little-endian {@value #DATATYPE} values.
+     *
+     * @param what the input, for the message
+     * @param field where the count comes from, e.g. {@code binary_data_size}
+     * @throws IllegalArgumentException unless a whole number of at most {@code maxValues} values
+     */
+    static void checkBinarySize(String what, String field, long bytes, long maxValues) {
+        if (bytes % Float.BYTES != 0 || bytes / Float.BYTES > maxValues) {
+            throw new IllegalArgumentException(
+                    what
+                            + " has "
+                            + field
+                            + " "
+                            + bytes
+                            + ": "
+                            + DATATYPE
+                            + " values take "
+                            + Float.BYTES
+                            + " bytes each, and one request may send at most "
+                            + maxValues
+                            + " (--max-batch samples)");
+        }
+    }
+
     /** The most values one input's {@code data} may hold. */
     long maxValues() {
         return maxBatch * inputs.stream().mapToLong(TensorSpec::sampleElements).max().orElse(1);

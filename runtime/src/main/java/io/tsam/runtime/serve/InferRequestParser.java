@@ -259,30 +259,7 @@ final class InferRequestParser {
             skip(body, bytes, what);
             return new float[0];
         }
-        if (bytes % Float.BYTES != 0) {
-            throw new IllegalArgumentException(
-                    what
-                            + " has "
-                            + BINARY_SIZE
-                            + " "
-                            + bytes
-                            + ", not a whole number of "
-                            + InferInputs.DATATYPE
-                            + " values ("
-                            + Float.BYTES
-                            + " bytes each)");
-        }
-        if (bytes / Float.BYTES > maxValues) {
-            throw new IllegalArgumentException(
-                    what
-                            + " has "
-                            + BINARY_SIZE
-                            + " "
-                            + bytes
-                            + ", more than the "
-                            + maxValues
-                            + " values one request of this model may send (--max-batch samples)");
-        }
+        InferInputs.checkBinarySize(what, BINARY_SIZE, bytes, maxValues);
         try {
             byte[] raw = body.readNBytes((int) bytes);
             if (raw.length < bytes) {

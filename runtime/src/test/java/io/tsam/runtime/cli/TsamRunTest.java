@@ -21,8 +21,6 @@ import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.Predictor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,17 +41,6 @@ class TsamRunTest {
     private static Path notMedia;
     private static Path missing;
 
-    /** What one command printed and returned. */
-    private record Run(int status, String out, String err) {
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-
-        List<String> errLines() {
-            return err.lines().toList();
-        }
-    }
-
     @BeforeAll
     static void setUp() throws IOException {
         videos = SynthVideos.perClass(dir.resolve("synth"));
@@ -62,23 +49,14 @@ class TsamRunTest {
         missing = dir.resolve("missing.mp4");
     }
 
-    private static Run run(Object... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] strings = Arrays.stream(args).map(Object::toString).toArray(String[]::new);
-        int status =
-                TsamRun.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(strings);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     private static Path video(SynthClass c) {
         return videos.resolve(c.videoId(0) + ".mp4");
     }
 
     @Test
     void predictPrintsTheTopClassesAndWhereTheTimeWent() {
-        Run r =
-                run(
+        TsamRunCall r =
+                TsamRunCall.run(
                         "predict",
                         video(SynthClass.GROWING_LOW),
                         video(SynthClass.SHRINKING_HIGH),
@@ -119,8 +97,8 @@ class TsamRunTest {
     @Test
     void predictOverTimeGivesOneLinePerWindowAndAChart() throws IOException {
         Path chart = dir.resolve("timeline.png");
-        Run json =
-                run(
+        TsamRunCall json =
+                TsamRunCall.run(
                         "predict",
                         video(SynthClass.GROWING_LOW),
                         "--model",
@@ -151,8 +129,8 @@ class TsamRunTest {
         assertEquals('P', png[1]);
         assertEquals('N', png[2]);
 
-        Run human =
-                run(
+        TsamRunCall human =
+                TsamRunCall.run(
                         "predict",
                         video(SynthClass.GROWING_LOW),
                         "--model",
@@ -169,8 +147,8 @@ class TsamRunTest {
                 rows.get(3));
         assertTrue(rows.get(6).startsWith("  3 windows in "), rows.get(6));
 
-        Run noWindow =
-                run(
+        TsamRunCall noWindow =
+                TsamRunCall.run(
                         "predict",
                         video(SynthClass.GROWING_LOW),
                         "--model",
@@ -179,8 +157,8 @@ class TsamRunTest {
                         "1s");
         assertEquals(3, noWindow.status(), noWindow.err());
         assertEquals("error: --stride needs --window", noWindow.err().strip());
-        Run badDuration =
-                run(
+        TsamRunCall badDuration =
+                TsamRunCall.run(
                         "predict",
                         video(SynthClass.GROWING_LOW),
                         "--model",
@@ -192,8 +170,8 @@ class TsamRunTest {
 
     @Test
     void jsonGivesOneObjectPerVideoAndFailuresDoNotStopTheOthers() throws IOException {
-        Run r =
-                run(
+        TsamRunCall r =
+                TsamRunCall.run(
                         "predict",
                         videos,
                         silent,
@@ -245,8 +223,8 @@ class TsamRunTest {
     void inHumanModeEachFailureIsOneLineOnStderr() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
 
-        Run r =
-                run(
+        TsamRunCall r =
+                TsamRunCall.run(
                         "predict",
                         notMedia,
                         video(SynthClass.GROWING_LOW),
@@ -267,7 +245,7 @@ class TsamRunTest {
 
     @Test
     void doctorReportsTheHostAndProvidersAndSmokeTestsTheModel() throws IOException {
-        Run json = run("doctor", "--json", "--model", TinyModels.tsam());
+        TsamRunCall json = TsamRunCall.run("doctor", "--json", "--model", TinyModels.tsam());
         assertEquals(0, json.status(), json.err());
         JsonNode report = new ObjectMapper().readTree(json.out());
         assertTrue(report.get("ok").asBoolean());
@@ -281,14 +259,14 @@ class TsamRunTest {
         report.get("providers").forEach(p -> names.add(p.get("name").asText()));
         assertEquals(List.of("cpu", "cuda", "tensorrt", "tensorrt-engine"), names);
 
-        Run cuda = run("doctor", "--require", "cpu,cuda");
+        TsamRunCall cuda = TsamRunCall.run("doctor", "--require", "cpu,cuda");
         assertEquals(3, cuda.status());
         assertTrue(cuda.out().contains("not ok: required cpu, cuda"), cuda.out());
         assertTrue(
                 cuda.out().contains("cuda             no     not in this ONNX Runtime build"),
                 cuda.out());
 
-        Run typo = run("doctor", "--require", "gpu");
+        TsamRunCall typo = TsamRunCall.run("doctor", "--require", "gpu");
         assertEquals(
                 List.of("error: --require gpu: not one of cpu, cuda, tensorrt, tensorrt-engine"),
                 typo.errLines());
@@ -296,7 +274,9 @@ class TsamRunTest {
 
     @Test
     void unavailableProvidersAndEnginesFailWithOneLineAndNoFallback() throws IOException {
-        Run cuda = run("predict", silent, "--model", TinyModels.tsam(), "--provider", "cuda");
+        TsamRunCall cuda =
+                TsamRunCall.run(
+                        "predict", silent, "--model", TinyModels.tsam(), "--provider", "cuda");
         assertEquals(3, cuda.status());
         assertEquals("", cuda.out());
         assertEquals(
@@ -305,7 +285,8 @@ class TsamRunTest {
                                 + " provider (use the onnxruntime_gpu jar and a CUDA 12 driver)"),
                 cuda.errLines());
 
-        Run tensorRt = run("bench", "--model", TinyModels.tsam(), "--provider", "tensorrt");
+        TsamRunCall tensorRt =
+                TsamRunCall.run("bench", "--model", TinyModels.tsam(), "--provider", "tensorrt");
         assertEquals(3, tensorRt.status());
         assertEquals(1, tensorRt.errLines().size(), tensorRt.err());
         assertTrue(
@@ -319,7 +300,7 @@ class TsamRunTest {
                         dir.resolve("model.plan"),
                         OrtBackend.readMetadata(
                                 OrtEnvironment.getEnvironment(), TinyModels.tsam()));
-        Run engine = run("predict", silent, "--engine", plan);
+        TsamRunCall engine = TsamRunCall.run("predict", silent, "--engine", plan);
         assertEquals(3, engine.status());
         assertEquals(1, engine.errLines().size(), engine.err());
         assertTrue(
@@ -328,11 +309,12 @@ class TsamRunTest {
                                 "error: --engine " + plan + ": TensorRT engines cannot run here: "),
                 engine.err());
         assertTrue(engine.err().contains("libnvinfer.so.10 not found"), engine.err());
-        Run both = run("predict", silent, "--model", TinyModels.tsam(), "--engine", plan);
+        TsamRunCall both =
+                TsamRunCall.run("predict", silent, "--model", TinyModels.tsam(), "--engine", plan);
         assertEquals(List.of("error: give either --model or --engine, not both"), both.errLines());
 
-        Run auto =
-                run(
+        TsamRunCall auto =
+                TsamRunCall.run(
                         "predict",
                         silent,
                         "--model",
@@ -352,7 +334,7 @@ class TsamRunTest {
     @Test
     void everyCommandHasHelp() {
         for (String command : List.of("predict", "preprocess", "bench")) {
-            Run r = run(command, "--help");
+            TsamRunCall r = TsamRunCall.run(command, "--help");
             assertEquals(0, r.status(), command);
             assertTrue(r.out().startsWith("Usage: tsam-run " + command), r.out());
         }
@@ -360,17 +342,20 @@ class TsamRunTest {
 
     @Test
     void badOptionsAreOneLineErrors() {
-        Run topK = run("predict", silent, "--model", TinyModels.tsam(), "--topk", 0);
+        TsamRunCall topK =
+                TsamRunCall.run("predict", silent, "--model", TinyModels.tsam(), "--topk", 0);
         assertEquals(3, topK.status());
         assertEquals(List.of("error: --topk must be >= 1, got 0"), topK.errLines());
-        Run threads = run("predict", silent, "--model", TinyModels.tsam(), "--threads", 0);
+        TsamRunCall threads =
+                TsamRunCall.run("predict", silent, "--model", TinyModels.tsam(), "--threads", 0);
         assertEquals(List.of("error: --threads must be >= 1, got 0"), threads.errLines());
-        Run batch = run("bench", "--model", TinyModels.tsam(), "--batch", "1,0");
+        TsamRunCall batch =
+                TsamRunCall.run("bench", "--model", TinyModels.tsam(), "--batch", "1,0");
         assertEquals(List.of("error: --batch sizes must be >= 1, got 0"), batch.errLines());
-        Run model = run("predict", silent, "--model", missing);
+        TsamRunCall model = TsamRunCall.run("predict", silent, "--model", missing);
         assertEquals(3, model.status());
         assertEquals(List.of("error: " + missing + ": no such file"), model.errLines());
-        Run notOnnx = run("predict", silent, "--model", notMedia);
+        TsamRunCall notOnnx = TsamRunCall.run("predict", silent, "--model", notMedia);
         assertTrue(
                 notOnnx.err().startsWith("error: " + notMedia + ": ONNX Runtime cannot load it"),
                 notOnnx.err());
@@ -382,9 +367,10 @@ class TsamRunTest {
         Path first = dir.resolve("pre-first");
         Path second = dir.resolve("pre-second");
 
-        Run r = run("preprocess", video, "--model", TinyModels.tsam(), "--out", first);
-        Run r2 =
-                run(
+        TsamRunCall r =
+                TsamRunCall.run("preprocess", video, "--model", TinyModels.tsam(), "--out", first);
+        TsamRunCall r2 =
+                TsamRunCall.run(
                         "preprocess",
                         video,
                         "--model",
@@ -438,7 +424,8 @@ class TsamRunTest {
     void preprocessOfAFileWithoutAudioWritesSilenceAndSaysSo() throws IOException {
         Path out = dir.resolve("pre-silent");
 
-        Run r = run("preprocess", silent, "--model", TinyModels.tsam(), "--out", out);
+        TsamRunCall r =
+                TsamRunCall.run("preprocess", silent, "--model", TinyModels.tsam(), "--out", out);
 
         assertEquals(0, r.status(), r.err());
         assertBitsEqual(AudioImage.silence(32, 32), Npy.read(out.resolve("audio.npy")).data());
@@ -452,8 +439,8 @@ class TsamRunTest {
     void benchWritesJsonAndChartsWithTheMachine() throws IOException {
         Path out = dir.resolve("bench");
 
-        Run r =
-                run(
+        TsamRunCall r =
+                TsamRunCall.run(
                         "bench",
                         "--model",
                         TinyModels.tsam(),

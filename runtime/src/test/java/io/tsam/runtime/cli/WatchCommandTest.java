@@ -15,8 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,57 +58,25 @@ class WatchCommandTest {
         return SynthSpec.defaults().withSize(64, 48).withSeconds(seconds).withFps(12);
     }
 
-    private record Run(int status, String out, String err) {
-        List<JsonNode> json() throws IOException {
-            List<JsonNode> rows = new ArrayList<>();
-            for (String line : out.strip().lines().toList()) {
-                rows.add(JSON.readTree(line));
-            }
-            return rows;
-        }
-    }
-
-    private static Run run(Object... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] strings = Arrays.stream(args).map(Object::toString).toArray(String[]::new);
-        int status =
-                TsamRun.newCommandLine(new PrintWriter(out), new PrintWriter(err)).execute(strings);
-        return new Run(status, out.toString(), err.toString());
-    }
-
     @Test
     void aFileReadInRealTimeGivesWhatPredictOverTimeGives() throws IOException {
+        Object[] options = {
+            threeSeconds,
+            "--model",
+            TinyModels.tsam(),
+            "--threads",
+            1,
+            "--window",
+            "1s",
+            "--stride",
+            "0.5s",
+            "--json"
+        };
         long start = System.nanoTime();
-        Run watch =
-                run(
-                        "watch",
-                        threeSeconds,
-                        "--model",
-                        TinyModels.tsam(),
-                        "--threads",
-                        1,
-                        "--window",
-                        "1s",
-                        "--stride",
-                        "0.5s",
-                        "--realtime",
-                        "--json");
+        TsamRunCall watch = TsamRunCall.run(concat(new Object[] {"watch", "--realtime"}, options));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(0, watch.status(), watch.err());
-        Run predict =
-                run(
-                        "predict",
-                        threeSeconds,
-                        "--model",
-                        TinyModels.tsam(),
-                        "--threads",
-                        1,
-                        "--window",
-                        "1s",
-                        "--stride",
-                        "0.5s",
-                        "--json");
+        TsamRunCall predict = TsamRunCall.run(concat(new Object[] {"predict"}, options));
         List<JsonNode> live = watch.json();
         List<JsonNode> file = predict.json();
         assertEquals(5, file.size(), predict.out());
@@ -147,8 +113,8 @@ class WatchCommandTest {
             classes.add(SynthClass.values()[i % SynthClass.values().length]);
         }
         SyntheticDataset.writeSequence(minute, spec(2.0), classes);
-        Run watch =
-                run(
+        TsamRunCall watch =
+                TsamRunCall.run(
                         "watch",
                         minute,
                         "--model",
@@ -169,6 +135,12 @@ class WatchCommandTest {
         assertTrue(
                 summary.get("peak_sound_samples").asInt() <= 3 * rate + 4096,
                 "the sound of one window and a stride: " + summary);
+    }
+
+    private static Object[] concat(Object[] first, Object[] second) {
+        Object[] all = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, all, first.length, second.length);
+        return all;
     }
 
     /** The file as an MPEG-TS stream, which a server can send without seeking. */
@@ -220,8 +192,8 @@ class WatchCommandTest {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/live.ts";
-            Run watch =
-                    run(
+            TsamRunCall watch =
+                    TsamRunCall.run(
                             "watch",
                             url,
                             "--model",

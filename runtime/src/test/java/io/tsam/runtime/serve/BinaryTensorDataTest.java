@@ -5,22 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tsam.backend.OrtBackend;
-import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Map;
-import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class BinaryTensorDataTest {
 
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final String NAME = "tiny_tsam";
     private static final String INFER = "/v2/models/" + NAME + "/infer";
     private static final long[] VIDEO_SHAPE = {2, 3, 3, 32, 32};
@@ -47,49 +39,24 @@ class BinaryTensorDataTest {
 
     @BeforeAll
     static void setUp() {
-        reference = backend();
+        reference = TinyBackends.tsam();
         ModelMetadata metadata = ModelMetadata.parse(reference.metadata(), reference.modelFile());
         server =
                 InferenceServer.start(
-                        backend(),
+                        TinyBackends.tsam(),
                         metadata,
                         ServeConfig.builder().setModelName(NAME).optPort(0).optMaxBatch(4).build());
         http = new HttpTestClient(server.baseUrl());
-        Random random = new Random(3);
-        video = gaussian(random, 2 * 3 * 3 * 32 * 32);
-        audio = gaussian(random, 2 * 3 * 32 * 32);
-        expected = reference.run(2, Map.of("video", direct(video), "audio", direct(audio)));
+        TinyBackends.Samples samples = TinyBackends.Samples.of(reference, 2, 3);
+        video = samples.video();
+        audio = samples.audio();
+        expected = samples.logits();
     }
 
     @AfterAll
     static void tearDown() {
         server.close();
         reference.close();
-    }
-
-    private static OrtBackend backend() {
-        return OrtBackend.builder()
-                .setModel(TinyModels.tsam())
-                .setEnvironment(ENV)
-                .optIntraOpThreads(1)
-                .build();
-    }
-
-    private static float[] gaussian(Random random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
-    }
-
-    private static FloatBuffer direct(float[] values) {
-        FloatBuffer buffer =
-                ByteBuffer.allocateDirect(values.length * Float.BYTES)
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-        buffer.put(values).rewind();
-        return buffer;
     }
 
     private static TritonHttpRequest request(boolean binaryVideo, boolean binaryAudio) {
@@ -244,7 +211,7 @@ class BinaryTensorDataTest {
                 header.replaceFirst("\"binary_data_size\":73728", "\"binary_data_size\":73726");
         assertBadRequest(
                 post(odd, tail, odd.length()),
-                "input 'video' has binary_data_size 73726, not a whole number of FP32 values");
+                "input 'video' has binary_data_size 73726: FP32 values take 4 bytes each");
         String short1 =
                 header.replaceFirst("\"binary_data_size\":73728", "\"binary_data_size\":36864");
         assertBadRequest(

@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.tsam.backend.OrtBackend;
-import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.runtime.serve.grpc.GRPCInferenceServiceGrpc;
 import io.tsam.runtime.serve.grpc.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
@@ -30,11 +28,8 @@ import io.tsam.runtime.serve.grpc.GrpcPredictV2.ServerReadyRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 class GrpcInferenceServiceTest {
 
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final String NAME = "tiny_tsam";
     private static final List<Long> VIDEO_SHAPE = List.of(2L, 3L, 3L, 32L, 32L);
     private static final List<Long> AUDIO_SHAPE = List.of(2L, 3L, 32L, 32L);
@@ -61,40 +55,17 @@ class GrpcInferenceServiceTest {
 
     @BeforeAll
     static void setUp() {
-        reference = backend();
+        reference = TinyBackends.tsam();
         metadata = ModelMetadata.parse(reference.metadata(), reference.modelFile());
-        Random random = new Random(9);
-        video = new float[2 * 3 * 3 * 32 * 32];
-        audio = new float[2 * 3 * 32 * 32];
-        for (int i = 0; i < video.length; i++) {
-            video[i] = (float) random.nextGaussian();
-        }
-        for (int i = 0; i < audio.length; i++) {
-            audio[i] = (float) random.nextGaussian();
-        }
-        expected = reference.run(2, Map.of("video", direct(video), "audio", direct(audio)));
+        TinyBackends.Samples samples = TinyBackends.Samples.of(reference, 2, 9);
+        video = samples.video();
+        audio = samples.audio();
+        expected = samples.logits();
     }
 
     @AfterAll
     static void tearDown() {
         reference.close();
-    }
-
-    private static OrtBackend backend() {
-        return OrtBackend.builder()
-                .setModel(TinyModels.tsam())
-                .setEnvironment(ENV)
-                .optIntraOpThreads(1)
-                .build();
-    }
-
-    private static FloatBuffer direct(float[] values) {
-        FloatBuffer buffer =
-                ByteBuffer.allocateDirect(values.length * Float.BYTES)
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-        buffer.put(values).rewind();
-        return buffer;
     }
 
     private static InferenceServer start(InferenceBackendFactory backend, int maxQueue) {
@@ -169,7 +140,7 @@ class GrpcInferenceServiceTest {
 
     @Test
     void theServiceAnswersLikeTheRestApiAndTheModelInProcess() throws Exception {
-        try (InferenceServer server = start(GrpcInferenceServiceTest::backend, 8)) {
+        try (InferenceServer server = start(TinyBackends::tsam, 8)) {
             ManagedChannel channel = channel(server);
             try {
                 GRPCInferenceServiceBlockingStub stub =
@@ -302,7 +273,7 @@ class GrpcInferenceServiceTest {
 
     @Test
     void httpAndGrpcShareOneAdmissionLimit() throws Exception {
-        ControlledBackend backend = new ControlledBackend(backend(), 0);
+        ControlledBackend backend = new ControlledBackend(TinyBackends.tsam(), 0);
         try (InferenceServer server = start(() -> backend, 1)) {
             ManagedChannel channel = channel(server);
             try {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,9 +23,6 @@ import io.tsam.runtime.predict.WindowPrediction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InferenceServerTest {
 
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final String NAME = "tiny_tsam";
     private static final String INFER = "/v2/models/" + NAME + "/infer";
     private static final int VIDEO = 3 * 3 * 32 * 32;
@@ -63,7 +58,7 @@ class InferenceServerTest {
     @BeforeAll
     static void setUp() {
         videos = SynthVideos.perClass(dir.resolve("synth"));
-        reference = backend();
+        reference = TinyBackends.tsam();
         metadata = ModelMetadata.parse(reference.metadata(), reference.modelFile());
         direct = Predictor.builder().setBackend(reference).setMetadata(metadata).build();
     }
@@ -71,14 +66,6 @@ class InferenceServerTest {
     @AfterAll
     static void tearDown() {
         reference.close();
-    }
-
-    private static OrtBackend backend() {
-        return OrtBackend.builder()
-                .setModel(TinyModels.tsam())
-                .setEnvironment(ENV)
-                .optIntraOpThreads(1)
-                .build();
     }
 
     private static InferenceServer start(
@@ -118,16 +105,13 @@ class InferenceServerTest {
     }
 
     private static float[] referenceLogits(float[][] inputs, int n) {
-        return reference.run(n, Map.of("video", direct(inputs[0]), "audio", direct(inputs[1])));
-    }
-
-    private static FloatBuffer direct(float[] values) {
-        FloatBuffer buffer =
-                ByteBuffer.allocateDirect(values.length * Float.BYTES)
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-        buffer.put(values).rewind();
-        return buffer;
+        return reference.run(
+                n,
+                Map.of(
+                        "video",
+                        TinyBackends.direct(inputs[0]),
+                        "audio",
+                        TinyBackends.direct(inputs[1])));
     }
 
     /** An inference request body; {@code nested} sends the data as nested arrays. */
@@ -197,7 +181,7 @@ class InferenceServerTest {
 
     @Test
     void concurrentUploadsGetWhatThePredictorSaysDirectly() throws Exception {
-        ControlledBackend backend = new ControlledBackend(backend(), 0);
+        ControlledBackend backend = new ControlledBackend(TinyBackends.tsam(), 0);
         List<SynthClass> classes = List.of(SynthClass.values());
         List<Prediction> expected = new ArrayList<>();
         for (SynthClass c : classes) {
@@ -240,7 +224,7 @@ class InferenceServerTest {
     @Test
     void aRawBodyUploadIsNamedUpload() {
         Prediction expected = direct.predict(video(SynthClass.SHRINKING_HIGH));
-        try (InferenceServer server = start(backend(), c -> {})) {
+        try (InferenceServer server = start(TinyBackends.tsam(), c -> {})) {
             HttpResponse<String> answer =
                     new HttpTestClient(server.baseUrl())
                             .postBytes("/predict", bytes(video(SynthClass.SHRINKING_HIGH)));
@@ -251,7 +235,7 @@ class InferenceServerTest {
 
     @Test
     void concurrentInferRequestsAreBatchedIntoOneRun() throws Exception {
-        ControlledBackend backend = new ControlledBackend(backend(), 0);
+        ControlledBackend backend = new ControlledBackend(TinyBackends.tsam(), 0);
         ExecutorService clients = Executors.newFixedThreadPool(7);
         try (InferenceServer server = start(backend, c -> c.optMaxBatch(8))) {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
@@ -295,7 +279,7 @@ class InferenceServerTest {
         Path file = video(SynthClass.RIGHT_TO_LEFT_LOW);
         List<WindowPrediction> expected = new ArrayList<>();
         direct.predictWindows(file, direct.windows(0.5, 0.25), expected::add);
-        try (InferenceServer server = start(backend(), c -> c.optMaxBatch(2))) {
+        try (InferenceServer server = start(TinyBackends.tsam(), c -> c.optMaxBatch(2))) {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
             HttpResponse<String> answer =
                     http.postMultipart(
@@ -332,7 +316,7 @@ class InferenceServerTest {
 
     @Test
     void inferenceProtocolRoundTrip() {
-        try (InferenceServer server = start(backend(), c -> c.optMaxBatch(4))) {
+        try (InferenceServer server = start(TinyBackends.tsam(), c -> c.optMaxBatch(4))) {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
             assertEquals(200, http.get("/v2/health/live").statusCode());
             assertEquals(200, http.get("/v2/health/ready").statusCode());
@@ -384,7 +368,7 @@ class InferenceServerTest {
     void badInferenceRequestsAreRefusedWithTheirReason() {
         float[][] one = randomInputs(1, 7);
         String good = inferBody(one, 1, false, null);
-        try (InferenceServer server = start(backend(), c -> c.optMaxBatch(2))) {
+        try (InferenceServer server = start(TinyBackends.tsam(), c -> c.optMaxBatch(2))) {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
             assertError(
                     http.postJson(INFER, good.replace("\"name\":\"audio\"", "\"name\":\"sound\"")),
@@ -494,7 +478,7 @@ class InferenceServerTest {
         long limit = good.length + 4096L;
         byte[] tooLarge = new byte[(int) limit + 1];
         new Random(3).nextBytes(tooLarge);
-        try (InferenceServer server = start(backend(), c -> c.optMaxUploadBytes(limit))) {
+        try (InferenceServer server = start(TinyBackends.tsam(), c -> c.optMaxUploadBytes(limit))) {
             HttpTestClient http = new HttpTestClient(server.baseUrl());
             assertError(
                     http.postBytes("/predict", new byte[0]),
@@ -582,7 +566,7 @@ class InferenceServerTest {
 
     @Test
     void aFloodBeyondTheQueueIsRefusedAtOnceAndTheQueueStaysBounded() throws Exception {
-        ControlledBackend backend = new ControlledBackend(backend(), 40);
+        ControlledBackend backend = new ControlledBackend(TinyBackends.tsam(), 40);
         int clients = 24;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         float[][] in = randomInputs(1, 5);
@@ -630,7 +614,7 @@ class InferenceServerTest {
 
     @Test
     void closeAnswersTheRequestsInFlightAndRefusesNewOnes() throws Exception {
-        ControlledBackend backend = new ControlledBackend(backend(), 0);
+        ControlledBackend backend = new ControlledBackend(TinyBackends.tsam(), 0);
         InferenceServer server = start(backend, c -> c.optMaxBatch(1));
         HttpTestClient http = new HttpTestClient(server.baseUrl());
         float[][] in = randomInputs(1, 11);

@@ -2,17 +2,13 @@ package io.tsam.runtime.serve;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.onnxruntime.OrtEnvironment;
 import io.tsam.backend.OrtBackend;
-import io.tsam.backend.TinyModels;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.synth.SynthClass;
 import io.tsam.runtime.SynthVideos;
 import io.tsam.runtime.predict.Predictor;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,19 +30,10 @@ import org.slf4j.LoggerFactory;
 class ServeOverheadTest {
 
     private static final Logger logger = LoggerFactory.getLogger(ServeOverheadTest.class);
-    private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
     private static final int WARMUP = 20;
     private static final int RUNS = 50;
 
     @TempDir Path dir;
-
-    private static OrtBackend backend() {
-        return OrtBackend.builder()
-                .setModel(TinyModels.tsam())
-                .setEnvironment(ENV)
-                .optIntraOpThreads(1)
-                .build();
-    }
 
     /**
      * The median wall times in ms of {@code first} and {@code second}, run alternately after a
@@ -90,15 +77,20 @@ class ServeOverheadTest {
                         + ","
                         + tensor("audio", "[1,3,32,32]", audioInput)
                         + "]}";
-        try (OrtBackend reference = backend()) {
+        try (OrtBackend reference = TinyBackends.tsam()) {
             ModelMetadata metadata =
                     ModelMetadata.parse(reference.metadata(), reference.modelFile());
             Predictor direct =
                     Predictor.builder().setBackend(reference).setMetadata(metadata).build();
             Map<String, FloatBuffer> buffers =
-                    Map.of("video", buffer(videoInput), "audio", buffer(audioInput));
+                    Map.of(
+                            "video",
+                            TinyBackends.direct(videoInput),
+                            "audio",
+                            TinyBackends.direct(audioInput));
             ServeConfig config = ServeConfig.builder().setModelName("tiny_tsam").optPort(0).build();
-            try (InferenceServer server = InferenceServer.start(backend(), metadata, config)) {
+            try (InferenceServer server =
+                    InferenceServer.start(TinyBackends.tsam(), metadata, config)) {
                 HttpTestClient http = new HttpTestClient(server.baseUrl());
                 double[] predict =
                         medianMs(
@@ -156,14 +148,5 @@ class ServeOverheadTest {
             json.append(i == 0 ? "" : ",").append(data[i]);
         }
         return json.append("]}").toString();
-    }
-
-    private static FloatBuffer buffer(float[] values) {
-        FloatBuffer buffer =
-                ByteBuffer.allocateDirect(values.length * Float.BYTES)
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
-        buffer.put(values).rewind();
-        return buffer;
     }
 }
