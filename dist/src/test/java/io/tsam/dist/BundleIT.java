@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.tsam.backend.TinyModels;
 import io.tsam.media.synth.SynthSpec;
+import io.tsam.runtime.serve.grpc.GRPCInferenceServiceGrpc;
+import io.tsam.runtime.serve.grpc.GrpcPredictV2.ServerReadyRequest;
 import io.tsam.media.synth.SyntheticDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -119,6 +123,22 @@ class BundleIT {
         assertTrue(report.get("ok").asBoolean());
         assertFalse(report.get("host").get("cpu").asText().isEmpty());
 
+        Run watch =
+                run(
+                        clean,
+                        root.resolve("bin/tsam-run").toString(),
+                        "watch",
+                        video.toString(),
+                        "--model",
+                        TinyModels.tsam().toString(),
+                        "--window",
+                        "0.5s",
+                        "--json");
+        assertEquals(0, watch.status(), watch.toString());
+        JsonNode summary =
+                JSON.readTree(watch.out().lines().reduce((a, b) -> b).orElseThrow()).get("summary");
+        assertEquals(3, summary.get("windows").asInt(), watch.out());
+
         serveAndPredict(clean, root);
         reassemble(bundle);
     }
@@ -164,27 +184,50 @@ class BundleIT {
 
     private static void serveAndPredict(Map<String, String> env, Path root) throws Exception {
         ProcessBuilder builder =
-                new ProcessBuilder(root.resolve("bin/serve").toString(), "--port", "0")
+                new ProcessBuilder(
+                                root.resolve("bin/serve").toString(),
+                                "--port",
+                                "0",
+                                "--grpc-port",
+                                "0")
                         .redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().putAll(env);
         Process server = builder.start();
         try {
             String url = null;
+            Integer grpcPort = null;
             StringBuilder seen = new StringBuilder();
             Pattern serving = Pattern.compile(" at (http://[^:]+:\\d+)");
+            Pattern grpc = Pattern.compile("^gRPC .* at [^:]+:(\\d+)$");
             var lines =
                     new java.io.BufferedReader(
                             new java.io.InputStreamReader(
                                     server.getInputStream(), StandardCharsets.UTF_8));
-            for (String line; url == null && (line = lines.readLine()) != null; ) {
+            for (String line;
+                    (url == null || grpcPort == null) && (line = lines.readLine()) != null; ) {
                 seen.append(line).append('\n');
                 Matcher matcher = serving.matcher(line);
                 if (matcher.find()) {
                     url = matcher.group(1);
                 }
+                Matcher grpcMatcher = grpc.matcher(line);
+                if (grpcMatcher.find()) {
+                    grpcPort = Integer.parseInt(grpcMatcher.group(1));
+                }
             }
-            assertTrue(url != null, "the server said where it listens: " + seen);
+            assertTrue(url != null && grpcPort != null, "the server said where it listens: " + seen);
+            ManagedChannel channel =
+                    ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+            try {
+                assertTrue(
+                        GRPCInferenceServiceGrpc.newBlockingStub(channel)
+                                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                                .serverReady(ServerReadyRequest.getDefaultInstance())
+                                .getReady());
+            } finally {
+                channel.shutdownNow();
+            }
             HttpClient client =
                     HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> ready =

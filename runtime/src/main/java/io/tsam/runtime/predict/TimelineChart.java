@@ -16,13 +16,16 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * A prediction over time as a chart: the probability of the leading classes at each window's
- * centre. The classes drawn are every class that leads some window, then the most probable others,
- * up to {@value #MAX_CLASSES}.
+ * centre. The classes drawn are every class that leads some window (up to {@value #MAX_CLASSES}),
+ * then the most probable others until there are {@value #MIN_CLASSES}.
  */
 public final class TimelineChart {
 
     /** The most classes drawn, so that the chart stays readable. */
-    public static final int MAX_CLASSES = 6;
+    public static final int MAX_CLASSES = 10;
+
+    /** Classes drawn at least, when the model has as many, for context. */
+    public static final int MIN_CLASSES = 5;
 
     private static final int WIDTH = 1000;
     private static final int HEIGHT = 450;
@@ -75,16 +78,20 @@ public final class TimelineChart {
     /** The class indices drawn: leaders first, then by peak probability. */
     static List<Integer> classes(List<WindowPrediction> windows) {
         Set<Integer> chosen = new LinkedHashSet<>();
-        windows.forEach(w -> chosen.add(w.best().index()));
+        for (WindowPrediction window : windows) {
+            if (chosen.size() < MAX_CLASSES) {
+                chosen.add(window.best().index());
+            }
+        }
         windows.stream()
                 .flatMap(w -> w.ranking().stream())
                 .sorted(Comparator.comparingDouble(LabelScore::probability).reversed())
                 .forEach(
                         s -> {
-                            if (chosen.size() < MAX_CLASSES) {
+                            if (chosen.size() < MIN_CLASSES) {
                                 chosen.add(s.index());
                             }
                         });
-        return chosen.stream().limit(MAX_CLASSES).toList();
+        return List.copyOf(chosen);
     }
 }
