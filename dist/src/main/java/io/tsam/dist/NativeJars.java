@@ -22,13 +22,13 @@ import java.util.zip.ZipOutputStream;
 final class NativeJars {
 
     /**
-     * A jar that keeps each platform's libraries in its own folder.
+     * A jar that carries several platforms' libraries under one folder.
      *
      * @param jarPrefix how the jar's file name starts
      * @param root the folder of all the natives
-     * @param folders each platform's folder under {@code root}
+     * @param files each platform's files: the path under {@code root} of those to keep
      */
-    private record MultiPlatform(String jarPrefix, String root, Map<Platform, String> folders) {}
+    private record MultiPlatform(String jarPrefix, String root, Map<Platform, Pattern> files) {}
 
     private static final List<MultiPlatform> MULTI_PLATFORM =
             List.of(
@@ -36,14 +36,24 @@ final class NativeJars {
                             "onnxruntime",
                             "ai/onnxruntime/native/",
                             Map.of(
-                                    Platform.LINUX_X86_64, "linux-x64/",
-                                    Platform.LINUX_ARM64, "linux-aarch64/")),
+                                    Platform.LINUX_X86_64, Pattern.compile("linux-x64/.*"),
+                                    Platform.LINUX_ARM64, Pattern.compile("linux-aarch64/.*"))),
                     new MultiPlatform(
                             "jline-native-",
                             "org/jline/nativ/",
                             Map.of(
-                                    Platform.LINUX_X86_64, "Linux/x86_64/",
-                                    Platform.LINUX_ARM64, "Linux/arm64/")));
+                                    Platform.LINUX_X86_64, Pattern.compile("Linux/x86_64/.*"),
+                                    Platform.LINUX_ARM64, Pattern.compile("Linux/arm64/.*"))),
+                    // gRPC's Netty: epoll and tcnative for five platforms side by side; the
+                    // Linux ones are the .so files.
+                    new MultiPlatform(
+                            "grpc-netty-shaded-",
+                            "META-INF/native/",
+                            Map.of(
+                                    Platform.LINUX_X86_64,
+                                    Pattern.compile("lib[a-z_]+_x86_64\\.so"),
+                                    Platform.LINUX_ARM64,
+                                    Pattern.compile("lib[a-z_]+_aarch_64\\.so"))));
 
     /** JavaCPP's platform jars: {@code ffmpeg-8.0.1-1.5.13-linux-x86_64.jar}. */
     private static final Pattern CLASSIFIED =
@@ -79,23 +89,31 @@ final class NativeJars {
                 layout(jar)
                         .orElseThrow(
                                 () -> new IllegalArgumentException(jar + ": not multi-platform"));
-        String keep = layout.root() + layout.folders().get(platform);
-        boolean kept = false;
+        boolean kept;
+        Pattern keep = layout.files().get(platform);
+        String root = layout.root();
         try (ZipFile in = new ZipFile(jar.toFile());
                 ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+            List<String> keptFiles =
+                    in.stream()
+                            .filter(e -> !e.isDirectory())
+                            .map(ZipEntry::getName)
+                            .filter(n -> n.startsWith(root))
+                            .filter(n -> keep.matcher(n.substring(root.length())).matches())
+                            .toList();
+            kept = !keptFiles.isEmpty();
             Enumeration<? extends ZipEntry> entries = in.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
-                boolean otherPlatform =
-                        name.startsWith(layout.root())
-                                && name.length() > layout.root().length()
-                                && !name.startsWith(keep)
-                                && !keep.startsWith(name);
-                if (otherPlatform) {
+                boolean wanted =
+                        !name.startsWith(root)
+                                || (entry.isDirectory()
+                                        ? keptFiles.stream().anyMatch(f -> f.startsWith(name))
+                                        : keptFiles.contains(name));
+                if (!wanted) {
                     continue;
                 }
-                kept |= name.startsWith(keep) && !entry.isDirectory();
                 out.putNextEntry(new ZipEntry(name));
                 try (InputStream data = in.getInputStream(entry)) {
                     data.transferTo(out);

@@ -11,9 +11,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.tsam.backend.TinyModels;
 import io.tsam.media.synth.SynthSpec;
+import io.tsam.media.synth.SyntheticDataset;
 import io.tsam.runtime.serve.grpc.GRPCInferenceServiceGrpc;
 import io.tsam.runtime.serve.grpc.GrpcPredictV2.ServerReadyRequest;
-import io.tsam.media.synth.SyntheticDataset;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -216,7 +216,8 @@ class BundleIT {
                     grpcPort = Integer.parseInt(grpcMatcher.group(1));
                 }
             }
-            assertTrue(url != null && grpcPort != null, "the server said where it listens: " + seen);
+            assertTrue(
+                    url != null && grpcPort != null, "the server said where it listens: " + seen);
             ManagedChannel channel =
                     ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
             try {

@@ -63,6 +63,35 @@ class NativeJarsTest {
     }
 
     @Test
+    void grpcNettyKeepsOnlyThePlatformsEpollAndTcnative() throws IOException {
+        String natives = "META-INF/native/libio_grpc_netty_shaded_netty_";
+        Path grpc =
+                jar(
+                        "grpc-netty-shaded-1.83.1.jar",
+                        "io/grpc/netty/shaded/io/netty/channel/Channel.class",
+                        "META-INF/native/",
+                        natives + "tcnative_linux_x86_64.so",
+                        natives + "tcnative_linux_aarch_64.so",
+                        natives + "tcnative_osx_aarch_64.jnilib",
+                        "META-INF/native/io_grpc_netty_shaded_netty_tcnative_windows_x86_64.dll",
+                        natives + "transport_native_epoll_x86_64.so",
+                        natives + "transport_native_epoll_aarch_64.so",
+                        "META-INF/native-image/netty-common/reflect-config.json");
+
+        Path x86 = dir.resolve("x86.jar");
+        NativeJars.trim(grpc, Platform.LINUX_X86_64, x86);
+
+        assertEquals(
+                List.of(
+                        "io/grpc/netty/shaded/io/netty/channel/Channel.class",
+                        "META-INF/native/",
+                        natives + "tcnative_linux_x86_64.so",
+                        natives + "transport_native_epoll_x86_64.so",
+                        "META-INF/native-image/netty-common/reflect-config.json"),
+                entries(x86));
+    }
+
+    @Test
     void aJarWithoutThePlatformsLibrariesIsRefused() throws IOException {
         Path jline =
                 jar("jline-native-3.24.1.jar", "org/jline/nativ/Mac/arm64/libjlinenative.jnilib");
