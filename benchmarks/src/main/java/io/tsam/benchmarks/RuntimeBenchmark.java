@@ -34,11 +34,11 @@ import java.util.Map;
  * the same rounds is what preprocessing costs.
  *
  * <p>Usage: {@code RuntimeBenchmark OUT.json MODEL THREADS WARMUP ROUNDS [--batch N,N...] [--bench
- * BENCH.json]... [--serve-only] VIDEO...}. Model-only runs feed the first video's clip, repeated to
- * the batch; {@code --serve-only} measures only what the server adds; {@code --bench} copies a
- * {@code tsam-run bench} report into the output. The model-only charts of {@code tsam-run bench}
- * ({@link BenchCharts}) go next to {@code OUT.json}, as {@code OUT-latency.png} and {@code
- * OUT-throughput.png}.
+ * BENCH.json]... [--serve-only|--no-serve] VIDEO...}. Model-only runs feed the first video's clip,
+ * repeated to the batch; {@code --serve-only} measures only what the server adds, {@code
+ * --no-serve} all but that; {@code --bench} copies a {@code tsam-run bench} report into the output.
+ * The model-only charts of {@code tsam-run bench} ({@link BenchCharts}) go next to {@code
+ * OUT.json}, as {@code OUT-latency.png} and {@code OUT-throughput.png}.
  */
 public final class RuntimeBenchmark {
 
@@ -61,9 +61,11 @@ public final class RuntimeBenchmark {
         List<Path> benchReports = new ArrayList<>();
         List<Path> videos = new ArrayList<>();
         boolean serveOnly = false;
+        boolean noServe = false;
         for (int i = 5; i < args.length; i++) {
             switch (args[i]) {
                 case "--serve-only" -> serveOnly = true;
+                case "--no-serve" -> noServe = true;
                 case "--batch" ->
                         batches =
                                 List.of(args[++i].split(",")).stream()
@@ -93,9 +95,11 @@ public final class RuntimeBenchmark {
             if (!serveOnly) {
                 modelAndEndToEnd(out, backend, predictor, batches, videos, warmup, rounds, rows);
             }
-            rows.addAll(
-                    new ServeOverhead(backend, predictor, videos.get(0), warmup, rounds)
-                            .measure(open(environment, model, threads)));
+            if (!noServe) {
+                rows.addAll(
+                        new ServeOverhead(backend, predictor, videos.get(0), warmup, rounds)
+                                .measure(open(environment, model, threads)));
+            }
         }
         header.put("loadavg_1min_before", loadBefore);
         header.put("loadavg_1min_after", MachineLoad.oneMinute());

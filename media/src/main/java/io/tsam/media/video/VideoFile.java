@@ -1,6 +1,9 @@
 package io.tsam.media.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_DISCARD;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
@@ -127,6 +130,23 @@ public final class VideoFile implements FrameSource {
     /** After a seek: packets are dropped until a keyframe, the first one decodable alone. */
     private boolean awaitKeyframe;
 
+    /**
+     * The timestamp of the picture {@link #read} decodes towards, or none: until it arrives, the
+     * decoder drops pictures that no other picture references, which cannot be it and cannot be
+     * needed to reach it (B-frames, about 40 % of a typical H.264 stream's pictures).
+     */
+    private long wantedPts = AV_NOPTS_VALUE;
+
+    private boolean skipNonReference = true;
+
+    /**
+     * Whether the codec's decoder keeps each picture's timestamp when others are dropped: H.264's
+     * does; MPEG-4 part 2's, which holds back a reference for the B-frames after it, hands out the
+     * wrong pictures under the right timestamps (caught by VideoFileTest), and codecs without a
+     * test here are left alone.
+     */
+    private final boolean skippableCodec;
+
     /** Index of the last picture of the current run, -1 before the first. */
     private int lastIndex = -1;
 
@@ -146,6 +166,7 @@ public final class VideoFile implements FrameSource {
             AVStream stream = format.streams(streamIndex);
             AVCodecParameters par = stream.codecpar();
             codec = openDecoder(par, path);
+            skippableCodec = par.codec_id() == AV_CODEC_ID_H264;
             packet = av_packet_alloc();
             frame = av_frame_alloc();
             held = av_frame_alloc();
@@ -309,6 +330,18 @@ public final class VideoFile implements FrameSource {
      * packet) is replaced by its nearest earlier neighbour.
      */
     private RgbImage decode(int target) {
+        wantedPts =
+                skipNonReference && skippableCodec && table.timed()
+                        ? table.pts(target)
+                        : AV_NOPTS_VALUE;
+        try {
+            return decodeWanted(target);
+        } finally {
+            wantedPts = AV_NOPTS_VALUE;
+        }
+    }
+
+    private RgbImage decodeWanted(int target) {
         int start = position(target);
         boolean haveEarlier = false; // held is a picture before target from this run
         while (true) {
@@ -476,6 +509,12 @@ public final class VideoFile implements FrameSource {
                         continue;
                     }
                     awaitKeyframe = false;
+                    // Set per packet: frame threads copy it when the packet is submitted.
+                    boolean skippable =
+                            wantedPts != AV_NOPTS_VALUE
+                                    && packet.pts() != AV_NOPTS_VALUE
+                                    && packet.pts() != wantedPts;
+                    codec.skip_frame(skippable ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
                     int sent = avcodec_send_packet(codec, packet);
                     if (sent < 0) {
                         // One damaged packet loses a picture; the decoder resyncs at the next.
@@ -502,6 +541,16 @@ public final class VideoFile implements FrameSource {
     private static long timestamp(AVFrame f) {
         long pts = f.pts();
         return pts != AV_NOPTS_VALUE ? pts : f.best_effort_timestamp();
+    }
+
+    /**
+     * Whether {@link #read} lets an H.264 decoder drop the pictures no other picture references on
+     * its way to a target (on by default; the pictures read are the same either way, only the work
+     * differs, which is what turning it off is for).
+     */
+    public void skipNonReference(boolean skip) {
+        checkOpen();
+        skipNonReference = skip;
     }
 
     /**

@@ -135,6 +135,29 @@ class VideoFileTest {
     }
 
     @Test
+    void h264NonReferencePicturesOnTheWayAreSkippedAndTheTargetsStayExact() throws Exception {
+        // x264 with B-frames and an open GOP (the PyAV fixture): 40 pictures.
+        Path file = resource("bframes_open_gop.mp4");
+        int[] targets = {3, 11, 12, 25, 38};
+        List<RgbImage> skipping;
+        DecodeStats skipped;
+        try (VideoFile video = VideoFile.open(file)) {
+            skipping = video.read(targets);
+            skipped = video.stats();
+        }
+        try (VideoFile video = VideoFile.open(file)) {
+            video.skipNonReference(false);
+            List<RgbImage> all = video.read(targets);
+            DecodeStats full = video.stats();
+            for (int i = 0; i < targets.length; i++) {
+                assertArrayEquals(all.get(i).pixels(), skipping.get(i).pixels(), "frame " + i);
+            }
+            assertTrue(skipped.framesDecoded() < full.framesDecoded(), skipped + " vs " + full);
+            assertEquals(full.seeks(), skipped.seeks());
+        }
+    }
+
+    @Test
     void nearbyFramesAreDecodedForwardWithoutSeeking() throws IOException {
         Path file = TestVideos.write(dir.resolve("near.mp4"), TestVideos.Spec.mpeg4(), 48, 64, 48);
         try (VideoFile video = VideoFile.open(file)) {
