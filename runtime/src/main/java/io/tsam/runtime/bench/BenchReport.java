@@ -58,15 +58,7 @@ public record BenchReport(
         m.put("classes", metadata.labels().size());
         m.put("checkpoint_sha256", metadata.checkpointSha256());
         root.put("backend", backend);
-        ObjectNode host = root.putObject("machine");
-        host.put("cpu", machine.cpu());
-        host.put("cores", machine.cores());
-        host.put("os", machine.os());
-        host.put("java", machine.java());
-        host.put("onnxruntime", machine.onnxRuntime());
-        host.put("provider", machine.provider());
-        ArrayNode gpus = host.putArray("gpus");
-        machine.gpus().forEach(gpus::add);
+        machine.writeTo(root.putObject("machine"));
         root.put("warmup", warmup);
         root.put("iterations", iterations);
         ArrayNode list = root.putArray("batches");

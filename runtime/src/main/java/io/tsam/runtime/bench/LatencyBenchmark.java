@@ -1,19 +1,14 @@
 package io.tsam.runtime.bench;
 
 import io.tsam.backend.InferenceBackend;
-import io.tsam.backend.TensorSpec;
 import io.tsam.runtime.predict.AudioState;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.Predictor;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Measures a model: alone on random inputs of its shapes, per batch size, and end to end on a
@@ -43,19 +38,7 @@ public final class LatencyBenchmark {
             throw new IllegalArgumentException(
                     "batch must be in [1, " + backend.maxBatch() + "], got " + batch);
         }
-        SplittableRandom random = new SplittableRandom(seed);
-        Map<String, FloatBuffer> inputs = new LinkedHashMap<>();
-        for (TensorSpec input : backend.inputs()) {
-            long floats = batch * input.sampleElements();
-            FloatBuffer buffer =
-                    ByteBuffer.allocateDirect(Math.toIntExact(floats * Float.BYTES))
-                            .order(ByteOrder.nativeOrder())
-                            .asFloatBuffer();
-            for (long i = 0; i < floats; i++) {
-                buffer.put((float) random.nextGaussian());
-            }
-            inputs.put(input.name(), buffer.rewind());
-        }
+        Map<String, FloatBuffer> inputs = RandomInputs.of(backend, batch, seed);
         for (int i = 0; i < warmup; i++) {
             backend.run(batch, inputs);
         }

@@ -1,5 +1,7 @@
 package io.tsam.runtime.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +76,21 @@ public record MachineInfo(
     public MachineInfo {
         simd = List.copyOf(simd);
         gpus = List.copyOf(gpus);
+    }
+
+    /** Writes this description into {@code json}: cpu, cores, simd, memory, os, java, providers. */
+    public void writeTo(ObjectNode json) {
+        json.put("cpu", cpu);
+        json.put("cores", cores);
+        ArrayNode flags = json.putArray("simd");
+        simd.forEach(flags::add);
+        json.put("memory_bytes", memoryBytes);
+        json.put("os", os);
+        json.put("java", java);
+        json.put("onnxruntime", onnxRuntime);
+        json.put("provider", provider);
+        ArrayNode list = json.putArray("gpus");
+        gpus.forEach(list::add);
     }
 
     /** Describes this machine; what cannot be read is {@code unknown} or empty, never an error. */

@@ -12,10 +12,12 @@ import io.tsam.runtime.bench.EndToEndResult;
 import io.tsam.runtime.bench.LatencyBenchmark;
 import io.tsam.runtime.bench.LatencyStats;
 import io.tsam.runtime.bench.MachineInfo;
+import io.tsam.runtime.bench.ModelComparison;
 import io.tsam.runtime.predict.Predictor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +43,20 @@ import picocli.CommandLine.Spec;
             "Benchmark an exported model: latency p50/p90/p99/max and throughput per batch size on"
                     + " random inputs, and with --video the end-to-end split into decode, audio"
                     + " features and inference. Writes bench.json, latency.png and"
-                    + " throughput.png."
+                    + " throughput.png. With --compare A.onnx B.onnx ...: the models side by side"
+                    + " in one process, rounds interleaved in a shuffled order, medians, spread,"
+                    + " ratios to the first and GFLOP/s against a MatMul measured in the same run;"
+                    + " writes compare.json and compare.png."
         })
 final class BenchCommand implements Callable<Integer> {
 
     private static final long SEED = 0;
+
+    /** Warm-up rounds of --compare without --warmup. */
+    private static final int COMPARE_WARMUP = 3;
+
+    private static final String COMPARE_JSON = "compare.json";
+    private static final String COMPARE_PNG = "compare.png";
 
     @Mixin ModelOptions modelOptions;
 
@@ -87,6 +98,29 @@ final class BenchCommand implements Callable<Integer> {
     int videoIterations;
 
     @Option(
+            names = "--compare",
+            arity = "2..*",
+            paramLabel = "MODEL.onnx",
+            description = "Compare these models (instead of --model) at one batch size.")
+    List<Path> compare;
+
+    @Option(
+            names = "--rounds",
+            paramLabel = "N",
+            defaultValue = "20",
+            description = "With --compare: counted rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(
+            names = "--gemm",
+            paramLabel = "N",
+            defaultValue = "2048",
+            description =
+                    "With --compare: the side of the reference MatMul's matrices (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int gemm;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "bench",
@@ -98,6 +132,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        if (compare != null) {
+            return compare();
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         try (TsamModel model = modelOptions.open(null)) {
@@ -200,6 +237,89 @@ final class BenchCommand implements Callable<Integer> {
                     out.resolve(BenchCharts.THROUGHPUT_FILE));
             stdout.flush();
         }
+        return ExitCode.OK;
+    }
+
+    private int compare() throws IOException {
+        if (modelOptions.model != null || modelOptions.engine != null) {
+            throw new IllegalArgumentException("--compare takes the models itself; drop --model");
+        }
+        boolean batchGiven = spec.commandLine().getParseResult().hasMatchedOption("--batch");
+        if (batchGiven && batches.size() != 1) {
+            throw new IllegalArgumentException("--compare measures one batch size, got " + batches);
+        }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be >= 1, got " + rounds);
+        }
+        if (gemm < 1) {
+            throw new IllegalArgumentException("--gemm must be >= 1, got " + gemm);
+        }
+        for (Path model : compare) {
+            if (!Files.isRegularFile(model)) {
+                throw new IllegalArgumentException("--compare " + model + ": no such file");
+            }
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        int batch = batchGiven ? batches.get(0) : 1;
+        boolean warmupGiven = spec.commandLine().getParseResult().hasMatchedOption("--warmup");
+        int threads =
+                modelOptions.threads != null
+                        ? modelOptions.threads
+                        : Runtime.getRuntime().availableProcessors();
+        ModelComparison.Result result =
+                ModelComparison.run(
+                        compare,
+                        batch,
+                        warmupGiven ? warmup : COMPARE_WARMUP,
+                        rounds,
+                        threads,
+                        modelOptions.optimization,
+                        gemm,
+                        SEED,
+                        line -> {
+                            stdout.println(line);
+                            stdout.flush();
+                        });
+        MachineInfo machine = result.machine();
+        stdout.printf(
+                Locale.ROOT,
+                "machine: %s, %d cores, %s%n",
+                machine.cpu(),
+                machine.cores(),
+                String.join(" ", machine.simd()));
+        stdout.printf(
+                Locale.ROOT,
+                "%-32s %10s %10s %10s %8s %8s %9s %8s%n",
+                "model",
+                "median ms",
+                "p10 ms",
+                "p90 ms",
+                "ratio",
+                "GFLOP",
+                "GFLOP/s",
+                "of GEMM");
+        double first = result.models().get(0).stats().p50Ms();
+        List<ModelComparison.Entry> rows = new ArrayList<>(result.models());
+        rows.add(result.gemm());
+        for (ModelComparison.Entry entry : rows) {
+            stdout.printf(
+                    Locale.ROOT,
+                    "%-32s %10.2f %10.2f %10.2f %8s %8.2f %9.1f %7.0f%%%n",
+                    entry.name(),
+                    entry.stats().p50Ms(),
+                    entry.percentile(10),
+                    entry.percentile(90),
+                    entry == result.gemm()
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.3f", entry.stats().p50Ms() / first),
+                    entry.flops() / 1e9,
+                    entry.gflops(),
+                    100 * entry.gflops() / result.gemm().gflops());
+        }
+        AtomicFile.write(out.resolve(COMPARE_JSON), ModelComparison.json(result));
+        AtomicFile.write(out.resolve(COMPARE_PNG), ModelComparison.chart(result));
+        stdout.printf("wrote %s and %s%n", out.resolve(COMPARE_JSON), out.resolve(COMPARE_PNG));
+        stdout.flush();
         return ExitCode.OK;
     }
 

@@ -436,6 +436,49 @@ class TsamRunTest {
     }
 
     @Test
+    void benchCompareRunsTheModelsSideBySideAgainstAMatMul() throws IOException {
+        Path a = Files.copy(TinyModels.tsam(), dir.resolve("a.onnx"));
+        Path b = Files.copy(TinyModels.tsam(), dir.resolve("b.onnx"));
+        Path out = dir.resolve("compare");
+        TsamRunCall r =
+                TsamRunCall.run(
+                        "bench",
+                        "--compare",
+                        a,
+                        b,
+                        "--rounds",
+                        4,
+                        "--gemm",
+                        64,
+                        "--threads",
+                        1,
+                        "--out",
+                        out);
+        assertEquals(0, r.status(), r.err());
+        JsonNode report = JSON.readTree(out.resolve("compare.json").toFile());
+        assertEquals(1, report.get("batch").asInt());
+        assertEquals(4, report.get("rounds").asInt());
+        assertEquals(2.0 * 64 * 64 * 64 / 1e9, report.get("gemm").get("gflop").asDouble(), 1e-12);
+        JsonNode models = report.get("models");
+        assertEquals(2, models.size());
+        assertEquals("a.onnx", models.get(0).get("name").asText());
+        assertEquals(1.0, models.get(0).get("ratio_to_first").asDouble());
+        assertEquals(models.get(0).get("gflop").asDouble(), models.get(1).get("gflop").asDouble());
+        assertTrue(models.get(0).get("gflop").asDouble() > 0, report.toString());
+        assertEquals(4, models.get(1).get("samples_ms").size());
+        assertTrue(report.get("machine").get("simd").isArray());
+        assertTrue(Files.size(out.resolve("compare.png")) > 1000);
+        assertTrue(r.out().contains("MatMul 64³"), r.out());
+
+        TsamRunCall withModel = TsamRunCall.run("bench", "--compare", a, b, "--model", a);
+        assertEquals(
+                "error: --compare takes the models itself; drop --model", withModel.err().strip());
+        TsamRunCall twoBatches = TsamRunCall.run("bench", "--compare", a, b, "--batch", "1,2");
+        assertEquals(
+                "error: --compare measures one batch size, got [1, 2]", twoBatches.err().strip());
+    }
+
+    @Test
     void benchWritesJsonAndChartsWithTheMachine() throws IOException {
         Path out = dir.resolve("bench");
 
