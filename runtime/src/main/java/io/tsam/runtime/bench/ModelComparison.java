@@ -218,25 +218,24 @@ public final class ModelComparison {
     public static byte[] chart(Result result) throws IOException {
         BoxChart chart =
                 new BoxChartBuilder()
-                        .width(900)
+                        .width(Math.max(900, 300 * result.models().size()))
                         .height(500)
                         .title(
-                                "batch "
-                                        + result.batch()
-                                        + ", "
-                                        + result.rounds()
-                                        + " interleaved rounds, "
-                                        + result.threads()
-                                        + " threads")
+                                String.format(
+                                        "batch %d, %d interleaved rounds, %d threads; %s: %.0f"
+                                                + " GFLOP/s",
+                                        result.batch(),
+                                        result.rounds(),
+                                        result.threads(),
+                                        result.gemm().name(),
+                                        result.gemm().gflops()))
                         .yAxisTitle("ms")
                         .build();
         for (Entry entry : result.models()) {
             chart.addSeries(
                     String.format(
-                            "%s (%.0f GFLOP/s, %.0f%% of MatMul)",
-                            entry.name(),
-                            entry.gflops(),
-                            PERCENT * entry.gflops() / result.gemm().gflops()),
+                            "%s: %.0f GFLOP/s",
+                            entry.name().replaceFirst("\\.onnx$", ""), entry.gflops()),
                     entry.samplesMs().stream().mapToDouble(Double::doubleValue).toArray());
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
