@@ -36,29 +36,18 @@ final class GemmReference implements AutoCloseable {
             options.setIntraOpNumThreads(threads);
             this.session = environment.createSession(model(n), options);
             SplittableRandom random = new SplittableRandom(n);
-            long[] shape = {n, n};
             this.inputs =
-                    Map.of(
-                            "A",
-                            OnnxTensor.createTensor(
-                                    environment,
-                                    RandomInputs.gaussian((long) n * n, random),
-                                    shape),
-                            "B",
-                            OnnxTensor.createTensor(
-                                    environment,
-                                    RandomInputs.gaussian((long) n * n, random),
-                                    shape));
-            this.output =
-                    Map.of(
-                            "C",
-                            OnnxTensor.createTensor(
-                                    environment,
-                                    RandomInputs.gaussian((long) n * n, random),
-                                    shape));
+                    Map.of("A", matrix(environment, random), "B", matrix(environment, random));
+            this.output = Map.of("C", matrix(environment, random));
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime cannot run a " + n + "² MatMul", e);
         }
+    }
+
+    private OnnxTensor matrix(OrtEnvironment environment, SplittableRandom random)
+            throws OrtException {
+        return OnnxTensor.createTensor(
+                environment, RandomInputs.gaussian((long) n * n, random), new long[] {n, n});
     }
 
     /** FLOPs of one run. */
