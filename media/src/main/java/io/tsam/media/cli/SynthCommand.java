@@ -2,10 +2,14 @@ package io.tsam.media.cli;
 
 import io.tsam.common.cli.ExitCode;
 import io.tsam.common.cli.ProgressBars;
+import io.tsam.media.synth.SynthClass;
 import io.tsam.media.synth.SynthSpec;
 import io.tsam.media.synth.SynthSummary;
 import io.tsam.media.synth.SyntheticDataset;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -25,12 +29,26 @@ import picocli.CommandLine.Spec;
             "Write a synthetic dataset in the TSAM layout (videos/, training.txt, validation.txt,"
                     + " labels.txt, data.json): 8 classes = {left_to_right, right_to_left, growing,"
                     + " shrinking} x {low_tone, high_tone}, H.264 (or MPEG-4) + AAC .mp4 files."
+                    + " With --sequence, one .mp4 (--out) showing the classes one after another,"
+                    + " --seconds each, to try predict --window on."
         })
 final class SynthCommand implements Callable<Integer> {
     private static final SynthSpec DEFAULTS = SynthSpec.defaults();
 
-    @Option(names = "--out", required = true, description = "Output folder.")
+    @Option(
+            names = "--out",
+            required = true,
+            description = "Output folder; with --sequence, the .mp4 file.")
     Path out;
+
+    @Option(
+            names = "--sequence",
+            split = ",",
+            paramLabel = "CLASS",
+            description =
+                    "Write one video of these classes in a row instead of a dataset, e.g."
+                            + " growing_low,left_to_right_high.")
+    List<String> sequence;
 
     @Option(
             names = "--per-class",
@@ -72,6 +90,27 @@ final class SynthCommand implements Callable<Integer> {
         if (fps != null) {
             synth = synth.withFps(fps);
         }
+        if (sequence != null) {
+            if (perClass != null) {
+                throw new IllegalArgumentException("--per-class does not apply to --sequence");
+            }
+            List<SynthClass> classes = sequence.stream().map(SynthCommand::synthClass).toList();
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SyntheticDataset.writeSequence(out, synth, classes);
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            Locale.ROOT,
+                            "wrote %s: %d classes of %.1f s each (%s)%n",
+                            out,
+                            classes.size(),
+                            synth.seconds(),
+                            String.join(", ", sequence));
+            return ExitCode.OK;
+        }
         SynthSummary summary;
         try (ProgressBar bar = ProgressBars.start("synth", 8L * synth.perClass(), "videos")) {
             summary = SyntheticDataset.generate(out, synth, bar::stepTo);
@@ -89,6 +128,19 @@ final class SynthCommand implements Callable<Integer> {
                         summary.elapsedSeconds(),
                         summary.dataConfig());
         return ExitCode.OK;
+    }
+
+    private static SynthClass synthClass(String id) {
+        for (SynthClass c : SynthClass.values()) {
+            if (c.id().equals(id)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(
+                "--sequence: unknown class '"
+                        + id
+                        + "'; the classes are "
+                        + Arrays.stream(SynthClass.values()).map(SynthClass::id).toList());
     }
 
     /** A frame size given as {@code WxH}. */

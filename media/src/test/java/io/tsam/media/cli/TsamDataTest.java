@@ -14,6 +14,7 @@ import io.tsam.media.io.Npy;
 import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
+import io.tsam.media.video.VideoFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -71,6 +72,36 @@ class TsamDataTest {
             assertEquals(16, videos.filter(p -> p.toString().endsWith(".mp4")).count());
         }
         assertEquals(8, Files.readAllLines(data.resolve("labels.txt")).size());
+    }
+
+    @Test
+    void synthSequenceWritesOneVideoOfTheClassesInARow() {
+        Path video = dir.resolve("sequences/two.mp4");
+        Run run =
+                run(
+                        "synth",
+                        "--sequence",
+                        "growing_low,left_to_right_high",
+                        "--seconds",
+                        "1",
+                        "--fps",
+                        "12",
+                        "--size",
+                        "64x48",
+                        "--out",
+                        video.toString());
+        assertEquals(0, run.code(), run.err());
+        assertEquals(
+                "wrote " + video + ": 2 classes of 1.0 s each (growing_low, left_to_right_high)",
+                run.out().strip());
+        try (VideoFile file = VideoFile.open(video)) {
+            assertEquals(24, file.frameCount());
+        }
+        Run unknown = run("synth", "--sequence", "sideways", "--out", video.toString());
+        assertEquals(ExitCode.BAD_INPUT, unknown.code());
+        assertTrue(
+                unknown.err().contains("--sequence: unknown class 'sideways'; the classes are"),
+                unknown.err());
     }
 
     @Test
