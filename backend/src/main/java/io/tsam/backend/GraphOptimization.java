@@ -6,9 +6,10 @@ import java.util.Locale;
 /**
  * ONNX Runtime's graph optimisation level for a session.
  *
- * <p>{@link #DEFAULT} is {@link #ALL}. Whether {@link #EXTENDED} is faster for shifted models is
- * being measured: at {@link #ALL} the NCHWc layout transformer converts the convolutions and adds
- * layout reorders around each shift's {@code Gather}, which may cost more than it saves.
+ * <p>{@link #DEFAULT} is {@link #ALL}: at ONNX Runtime's highest level its CPU NCHWc layout
+ * transformer blocks the convolutions' activations but converts them back around each shift's
+ * {@code Gather}; on CPU, {@link #ALL} then moves the shifts into the blocked layout ({@link
+ * BlockedShiftRewrite}), and {@link #ORT_ALL} is ONNX Runtime's level as it is, for comparison.
  */
 public enum GraphOptimization {
     /** No graph rewrites. */
@@ -19,8 +20,13 @@ public enum GraphOptimization {
     EXTENDED(OptLevel.EXTENDED_OPT),
     /** {@link #EXTENDED} plus layout optimisations. */
     LAYOUT(OptLevel.LAYOUT_OPT),
-    /** Everything, including the CPU NCHWc layout transformer. */
-    ALL(OptLevel.ALL_OPT);
+    /**
+     * Everything, including the CPU NCHWc layout transformer, and on CPU the shifts moved into the
+     * blocked layout, checked against {@link #ORT_ALL} when the model is loaded.
+     */
+    ALL(OptLevel.ALL_OPT),
+    /** ONNX Runtime's highest level as it is: the shifts between layout conversions. */
+    ORT_ALL(OptLevel.ALL_OPT);
 
     /** The level used when none is asked for. */
     public static final GraphOptimization DEFAULT = ALL;

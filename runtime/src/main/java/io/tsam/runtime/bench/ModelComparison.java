@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.knowm.xchart.BitmapEncoder;
@@ -80,6 +82,46 @@ public final class ModelComparison {
             Entry gemm,
             List<Entry> models) {}
 
+    /**
+     * A model to compare and the optimisation level it runs at.
+     *
+     * @param name what the report calls it: the file name, with {@code @level} when one was given
+     */
+    public record Model(Path file, Optional<GraphOptimization> level, String name) {
+
+        /**
+         * Reads {@code FILE} or {@code FILE@LEVEL}, e.g. {@code tsam.onnx@ort_all}.
+         *
+         * @throws IllegalArgumentException naming the argument for an unknown level
+         */
+        public static Model parse(String argument) {
+            int at = argument.lastIndexOf('@');
+            if (at < 0) {
+                Path file = Path.of(argument);
+                return new Model(file, Optional.empty(), String.valueOf(file.getFileName()));
+            }
+            String level = argument.substring(at + 1);
+            for (GraphOptimization candidate : GraphOptimization.values()) {
+                if (candidate.cliName().equalsIgnoreCase(level)) {
+                    Path file = Path.of(argument.substring(0, at));
+                    return new Model(
+                            file,
+                            Optional.of(candidate),
+                            file.getFileName() + "@" + candidate.cliName());
+                }
+            }
+            throw new IllegalArgumentException(
+                    "--compare "
+                            + argument
+                            + ": unknown optimisation level '"
+                            + level
+                            + "'; one of "
+                            + Arrays.stream(GraphOptimization.values())
+                                    .map(GraphOptimization::cliName)
+                                    .toList());
+        }
+    }
+
     private ModelComparison() {}
 
     /**
@@ -89,7 +131,7 @@ public final class ModelComparison {
      * @param progress told how far it got, a line at a time
      */
     public static Result run(
-            List<Path> models,
+            List<Model> models,
             int batch,
             int warmup,
             int rounds,
@@ -107,13 +149,14 @@ public final class ModelComparison {
             runs.add(gemm::run);
             names.add("MatMul " + gemmSize + "³");
             flops.add(gemm.flops());
-            for (Path model : models) {
+            for (Model compared : models) {
+                Path model = compared.file();
                 OrtBackend backend =
                         OrtBackend.builder()
                                 .setModel(model)
                                 .setEnvironment(environment)
                                 .optIntraOpThreads(threads)
-                                .optOptimization(optimization)
+                                .optOptimization(compared.level().orElse(optimization))
                                 .build();
                 backends.add(backend);
                 if (batch > backend.maxBatch()) {
@@ -122,12 +165,15 @@ public final class ModelComparison {
                 }
                 Map<String, FloatBuffer> inputs = RandomInputs.of(backend, batch, seed);
                 runs.add(() -> backend.run(batch, inputs));
-                names.add(model.getFileName().toString());
+                names.add(compared.name());
                 flops.add(GraphFlops.count(environment, backend, model, batch));
                 progress.accept(
                         String.format(
-                                "%s: %.2f GFLOP a batch of %d",
-                                model.getFileName(), flops.get(flops.size() - 1) / 1e9, batch));
+                                "%s: %.2f GFLOP a batch of %d; %s",
+                                compared.name(),
+                                flops.get(flops.size() - 1) / 1e9,
+                                batch,
+                                backend.description()));
             }
             List<List<Double>> samples = new ArrayList<>();
             runs.forEach(r -> samples.add(new ArrayList<>()));

@@ -100,9 +100,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--compare",
             arity = "2..*",
-            paramLabel = "MODEL.onnx",
-            description = "Compare these models (instead of --model) at one batch size.")
-    List<Path> compare;
+            paramLabel = "MODEL.onnx[@LEVEL]",
+            description =
+                    "Compare these models (instead of --model) at one batch size; @LEVEL runs one"
+                            + " at another --ort-opt-level, e.g. tsam.onnx@ort_all.")
+    List<String> compare;
 
     @Option(
             names = "--rounds",
@@ -254,10 +256,13 @@ final class BenchCommand implements Callable<Integer> {
         if (gemm < 1) {
             throw new IllegalArgumentException("--gemm must be >= 1, got " + gemm);
         }
-        for (Path model : compare) {
-            if (!Files.isRegularFile(model)) {
-                throw new IllegalArgumentException("--compare " + model + ": no such file");
+        List<ModelComparison.Model> models = new ArrayList<>();
+        for (String argument : compare) {
+            ModelComparison.Model model = ModelComparison.Model.parse(argument);
+            if (!Files.isRegularFile(model.file())) {
+                throw new IllegalArgumentException("--compare " + model.file() + ": no such file");
             }
+            models.add(model);
         }
         PrintWriter stdout = spec.commandLine().getOut();
         int batch = batchGiven ? batches.get(0) : 1;
@@ -268,7 +273,7 @@ final class BenchCommand implements Callable<Integer> {
                         : Runtime.getRuntime().availableProcessors();
         ModelComparison.Result result =
                 ModelComparison.run(
-                        compare,
+                        models,
                         batch,
                         warmupGiven ? warmup : COMPARE_WARMUP,
                         rounds,

@@ -49,7 +49,8 @@ final class ModelOptions {
             paramLabel = "LEVEL",
             defaultValue = "all",
             description =
-                    "ONNX Runtime graph optimisation: none, basic, extended, layout or all"
+                    "ONNX Runtime graph optimisation: none, basic, extended, layout, all (with the"
+                            + " shifts in the blocked CPU layout) or ort_all (without)"
                             + " (default: ${DEFAULT-VALUE}).")
     GraphOptimization optimization;
 

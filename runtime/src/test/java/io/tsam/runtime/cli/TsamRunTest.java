@@ -445,7 +445,7 @@ class TsamRunTest {
                         "bench",
                         "--compare",
                         a,
-                        b,
+                        b + "@none",
                         "--rounds",
                         4,
                         "--gemm",
@@ -466,6 +466,8 @@ class TsamRunTest {
         assertEquals(models.get(0).get("gflop").asDouble(), models.get(1).get("gflop").asDouble());
         assertTrue(models.get(0).get("gflop").asDouble() > 0, report.toString());
         assertEquals(4, models.get(1).get("samples_ms").size());
+        assertEquals("b.onnx@none", models.get(1).get("name").asText());
+        assertTrue(r.out().contains("optimisation none"), r.out());
         assertTrue(report.get("machine").get("simd").isArray());
         assertTrue(Files.size(out.resolve("compare.png")) > 1000);
         assertTrue(r.out().contains("MatMul 64³"), r.out());
@@ -473,6 +475,13 @@ class TsamRunTest {
         TsamRunCall withModel = TsamRunCall.run("bench", "--compare", a, b, "--model", a);
         assertEquals(
                 "error: --compare takes the models itself; drop --model", withModel.err().strip());
+        TsamRunCall badLevel = TsamRunCall.run("bench", "--compare", a, b + "@fastest");
+        assertEquals(
+                "error: --compare "
+                        + b
+                        + "@fastest: unknown optimisation level 'fastest'; one of [none, basic,"
+                        + " extended, layout, all, ort_all]",
+                badLevel.err().strip());
         TsamRunCall twoBatches = TsamRunCall.run("bench", "--compare", a, b, "--batch", "1,2");
         assertEquals(
                 "error: --compare measures one batch size, got [1, 2]", twoBatches.err().strip());
