@@ -2,6 +2,7 @@ package io.tsam.exporter.trt;
 
 import io.tsam.backend.tensorrt.DeviceBuffer;
 import io.tsam.backend.tensorrt.EngineTensor;
+import io.tsam.exporter.calibration.CalibrationSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;

@@ -12,6 +12,7 @@ import io.tsam.backend.tensorrt.GpuProbe;
 import io.tsam.backend.tensorrt.TensorRtLogger;
 import io.tsam.backend.tensorrt.TensorRtPrecision;
 import io.tsam.common.io.AtomicFile;
+import io.tsam.exporter.calibration.CalibrationSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

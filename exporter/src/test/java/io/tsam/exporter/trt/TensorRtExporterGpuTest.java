@@ -22,6 +22,8 @@ import io.tsam.config.LabelNames;
 import io.tsam.config.ShiftConfig;
 import io.tsam.config.TsamConfig;
 import io.tsam.exporter.TestNets;
+import io.tsam.exporter.calibration.CalibrationSource;
+import io.tsam.exporter.calibration.ClipCalibrationSource;
 import io.tsam.exporter.onnx.TsamOnnxExporter;
 import io.tsam.exporter.verify.OutputComparison;
 import io.tsam.exporter.verify.Tolerance;

@@ -1,4 +1,4 @@
-package io.tsam.exporter.trt;
+package io.tsam.exporter.calibration;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

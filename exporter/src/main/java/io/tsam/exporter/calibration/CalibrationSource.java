@@ -1,4 +1,4 @@
-package io.tsam.exporter.trt;
+package io.tsam.exporter.calibration;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.tsam.exporter.trt;
+package io.tsam.exporter.calibration;
 
 import io.tsam.config.DataConfig;
 import io.tsam.config.VideoEntry;
