@@ -301,4 +301,50 @@ class SynthEndToEndIT {
                         TSAM_BAR,
                         wrongByClass));
     }
+
+    /**
+     * The INT8 export keeps the float model's decisions on the synthetic validation set: top-1
+     * within 2 points of the float export's (the issue's goal is 1; one video is 0.8 points here)
+     * and the same top-1 class on at least 95 % of the videos.
+     */
+    @Test
+    void theInt8ExportKeepsTheFloatModelsTop1() throws IOException {
+        Path onnx = OUT.resolve("int8/tsam.onnx");
+        Path dataFile = OUT.resolve("synth").resolve(SyntheticDataset.DATA_CONFIG);
+        Run export =
+                run(
+                        true,
+                        "--checkpoint",
+                        folder("tsam").bestCheckpoint().toString(),
+                        "--out",
+                        onnx.toString(),
+                        "--quantize",
+                        "int8",
+                        "--calib",
+                        dataFile.toString(),
+                        "--eval",
+                        dataFile.toString());
+        assertEquals(0, export.exit(), export.out() + export.err());
+        ObjectMapper json = new ObjectMapper();
+        JsonNode float32 = json.readTree(OUT.resolve("int8/tsam.eval.json").toFile());
+        JsonNode int8 = json.readTree(OUT.resolve("int8/tsam.int8.eval.json").toFile());
+        double floatTop1 = float32.get("onnx").get("top1").asDouble();
+        double int8Top1 = int8.get("onnx").get("top1").asDouble();
+        double agreement = int8.get("top1_agreement").asDouble();
+        record(
+                "int8",
+                Map.of(
+                        "float_top1",
+                        floatTop1,
+                        "int8_top1",
+                        int8Top1,
+                        "top1_agreement_with_checkpoint",
+                        agreement,
+                        "max_abs_logit_difference",
+                        int8.get("max_abs_logit_difference").asDouble()));
+        assertTrue(
+                Math.abs(int8Top1 - floatTop1) <= 0.02,
+                String.format(Locale.ROOT, "int8 top-1 %.4f, float %.4f", int8Top1, floatTop1));
+        assertTrue(agreement >= 0.95, "int8 top-1 agreement " + agreement);
+    }
 }

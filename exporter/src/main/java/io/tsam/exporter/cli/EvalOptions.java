@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -60,13 +61,15 @@ final class EvalOptions {
      * Scores the installed model when {@code --eval} was given: prints the table, writes {@code
      * <model>.eval.json} next to {@code out} and names every skipped video on the error stream.
      *
+     * @param tolerance how close the model's logits should be to the net's, warned about when they
+     *     are not; empty for a quantised model, which is not expected to be that close
      * @return false if some videos were skipped, true otherwise (or without {@code --eval})
      */
     boolean run(
             ExportSource source,
             byte[] model,
             Path out,
-            Tolerance tolerance,
+            Optional<Tolerance> tolerance,
             CommandLine commandLine)
             throws IOException {
         if (data == null) {
@@ -93,7 +96,7 @@ final class EvalOptions {
                             .setData(dataConfig)
                             .setVideos(videos)
                             .optListener(listener(err, bar))
-                            .optTolerance(tolerance)
+                            .optTolerance(tolerance.orElse(Tolerance.FP32))
                             .build()
                             .run();
         }
@@ -109,14 +112,14 @@ final class EvalOptions {
         AtomicFile.write(json, mapper.writeValueAsBytes(content));
         stdout.println("wrote " + json);
         stdout.flush();
-        if (report.outsideTolerance() > 0) {
+        if (tolerance.isPresent() && report.outsideTolerance() > 0) {
             err.println(
                     "warning: on "
                             + report.outsideTolerance()
                             + " of "
                             + report.scored()
                             + " videos the ONNX model's logits are not within "
-                            + tolerance
+                            + tolerance.get()
                             + " of the net's");
             err.flush();
         }

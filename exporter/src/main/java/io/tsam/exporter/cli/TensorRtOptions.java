@@ -70,15 +70,6 @@ final class TensorRtOptions {
     Path plan;
 
     @Option(
-            names = "--calib",
-            paramLabel = "DATA",
-            description = {
-                "int8: a data file (JSON) whose validation list gives the calibration clips, built"
-                        + " by the media pipeline as at test time."
-            })
-    Path calibData;
-
-    @Option(
             names = "--calib-batches",
             paramLabel = "N",
             description = {"int8: at most N calibration batches of MAX clips (default: 16)."})
@@ -104,14 +95,22 @@ final class TensorRtOptions {
             })
     Path timingCache;
 
-    /** Checks the options before any work. */
-    void validate() {
+    private Path calibData;
+
+    /**
+     * Checks the options before any work.
+     *
+     * @param calibData {@code --calib}, shared with {@code --quantize}
+     * @param calibUsedElsewhere whether {@code --quantize} takes {@code --calib}
+     */
+    void validate(Path calibData, boolean calibUsedElsewhere) {
+        this.calibData = calibData;
         if (precision == null) {
             List<String> given = new ArrayList<>();
             addIf(given, batch != null, "--batch");
             addIf(given, plan != null, "--plan");
             addIf(given, timingCache != null, "--timing-cache");
-            addIf(given, calibData != null, "--calib");
+            addIf(given, calibData != null && !calibUsedElsewhere, "--calib");
             addIf(given, calibBatches != null, "--calib-batches");
             addIf(given, calibCache != null, "--calib-cache");
             if (!given.isEmpty()) {
@@ -123,7 +122,9 @@ final class TensorRtOptions {
             return;
         }
         if (precision != TensorRtPrecision.INT8
-                && (calibData != null || calibBatches != null || calibCache != null)) {
+                && ((calibData != null && !calibUsedElsewhere)
+                        || calibBatches != null
+                        || calibCache != null)) {
             throw new IllegalArgumentException(
                     "--calib, --calib-batches and --calib-cache only apply with --tensorrt int8");
         }

@@ -63,6 +63,10 @@ public final class TsamExport implements Callable<Integer> {
 
     @Mixin VerifyOptions verification;
 
+    @Mixin CalibrationOption calibration;
+
+    @Mixin QuantizeOptions quantize;
+
     @Mixin TensorRtOptions tensorRt;
 
     @Mixin TritonOptions triton;
@@ -87,7 +91,8 @@ public final class TsamExport implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         verification.validate();
-        tensorRt.validate();
+        quantize.validate(calibration.data);
+        tensorRt.validate(calibration.data, quantize.enabled());
         triton.validate(tensorRt.maxBatch());
         evaluation.validate();
         try (ExportSource source = checkpoint.load()) {
@@ -114,9 +119,27 @@ public final class TsamExport implements Callable<Integer> {
             install(bytes);
             summarise(source, model, bytes.length);
             PrintWriter stdout = spec.commandLine().getOut();
+            Optional<QuantizeOptions.Written> int8 =
+                    quantize.run(source, model, bytes, out, calibration.data, stdout);
             Optional<EnginePlan> engine = tensorRt.build(source, bytes, out, stdout);
             triton.write(bytes, engine, out, stdout);
-            if (!evaluation.run(source, bytes, out, verification.tolerance(), spec.commandLine())) {
+            boolean complete =
+                    evaluation.run(
+                            source,
+                            bytes,
+                            out,
+                            Optional.of(verification.tolerance()),
+                            spec.commandLine());
+            if (int8.isPresent()) {
+                complete &=
+                        evaluation.run(
+                                source,
+                                int8.get().bytes(),
+                                int8.get().file(),
+                                Optional.empty(),
+                                spec.commandLine());
+            }
+            if (!complete) {
                 return ExitCode.PARTIAL;
             }
         }

@@ -15,9 +15,8 @@
  * <p>Everything here that touches native code needs {@link
  * io.tsam.backend.tensorrt.GpuProbe#REQUIREMENT an NVIDIA GPU, a CUDA 13 driver and TensorRT
  * 10.15}; the value types and the sidecar are plain Java (the clip calibration source is in {@link
- * io.tsam.exporter.calibration}). The GPU
- * tests are tagged {@code gpu} and excluded by default; on a GPU machine with TensorRT installed
- * (or its redistributable jars), run them with
+ * io.tsam.exporter.calibration}). The GPU tests are tagged {@code gpu} and excluded by default; on
+ * a GPU machine with TensorRT installed (or its redistributable jars), run them with
  *
  * <pre>
  * mvn -B -pl backend-tensorrt,exporter -am -Pgpu -Dtsam.test.groups.excluded= \

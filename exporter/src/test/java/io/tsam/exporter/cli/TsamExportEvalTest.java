@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tsam.backend.OrtBackend;
 import io.tsam.common.cli.ExitCode;
 import io.tsam.config.ClipAverage;
 import io.tsam.config.DataConfig;
@@ -118,6 +120,82 @@ class TsamExportEvalTest {
         assertEquals(0, scores.get("videos_outside_tolerance").asInt(), scores::toString);
         assertEquals(1e-3, scores.get("rtol").asDouble(), scores::toString);
         assertEquals(0, scores.get("failed").size());
+    }
+
+    @Test
+    void quantizeWritesAnInt8ModelBesideTheFloatOneAndScoresItToo() throws IOException {
+        Path out = dir.resolve("int8/model.onnx");
+
+        Run run =
+                run(
+                        "--checkpoint",
+                        checkpoint.toString(),
+                        "--out",
+                        out.toString(),
+                        "--quantize",
+                        "int8",
+                        "--calib",
+                        data.toString(),
+                        "--calib-clips",
+                        "4",
+                        "--calib-method",
+                        "minmax",
+                        "--eval",
+                        data.toString());
+
+        assertEquals(ExitCode.OK, run.status, run::toString);
+        assertEquals("", run.err);
+        Path int8 = dir.resolve("int8/model.int8.onnx");
+        assertTrue(
+                run.out.contains("wrote " + int8 + " (")
+                        && run.out.contains(
+                                "int8 QDQ, 29 activation ranges (minmax over 4 clips);"
+                                        + " int8 vs float on 8 clips: top-1 agreement"),
+                run::toString);
+        Map<String, String> metadata =
+                OrtBackend.readMetadata(OrtEnvironment.getEnvironment(), int8);
+        assertTrue(
+                metadata.get("tsam.quantization").contains("min-max over 4 clips"),
+                metadata::toString);
+        assertEquals(
+                OrtBackend.readMetadata(OrtEnvironment.getEnvironment(), out).get("tsam.labels"),
+                metadata.get("tsam.labels"));
+        JsonNode scores =
+                new ObjectMapper().readTree(dir.resolve("int8/model.int8.eval.json").toFile());
+        assertEquals(int8.toString(), scores.get("model").asText());
+        assertEquals(8, scores.get("scored").asInt());
+        assertTrue(Files.exists(dir.resolve("int8/model.eval.json")));
+    }
+
+    @Test
+    void quantizeNeedsCalibrationDataAndItsOptionsNeedQuantize() {
+        Run noData =
+                run(
+                        "--checkpoint", checkpoint.toString(),
+                        "--out", dir.resolve("never/model.onnx").toString(),
+                        "--quantize", "int8");
+        assertEquals(ExitCode.BAD_INPUT, noData.status, noData::toString);
+        assertEquals(
+                "error: --quantize int8 needs --calib DATA: a data file whose validation list gives"
+                        + " the calibration clips",
+                noData.err.strip());
+        Run noQuantize =
+                run(
+                        "--checkpoint", checkpoint.toString(),
+                        "--out", dir.resolve("never/model.onnx").toString(),
+                        "--calib-clips", "3");
+        assertEquals(ExitCode.BAD_INPUT, noQuantize.status, noQuantize::toString);
+        assertEquals(
+                "error: --calib-clips and --calib-method only apply with --quantize int8",
+                noQuantize.err.strip());
+        Run calibAlone =
+                run(
+                        "--checkpoint", checkpoint.toString(),
+                        "--out", dir.resolve("never/model.onnx").toString(),
+                        "--calib", data.toString());
+        assertEquals(ExitCode.BAD_INPUT, calibAlone.status, calibAlone::toString);
+        assertEquals("error: --calib only applies with --tensorrt", calibAlone.err.strip());
+        assertFalse(Files.exists(dir.resolve("never/model.onnx")));
     }
 
     @Test
