@@ -103,11 +103,13 @@ public final class ClipExtractor implements AutoCloseable {
 
     /**
      * The {@code [3, crop, crop]} audio image, computed on first use and shared by every clip of
-     * the video; silence when the file has no audio track.
+     * the video; silence when the file has no audio track. It may be asked for on another thread
+     * while clips decode: the audio is read by its own decoder, and a clip that needs the image
+     * waits for it.
      *
      * @throws IllegalStateException for a video-only model
      */
-    public float[] audioImage() {
+    public synchronized float[] audioImage() {
         if (!config.audio()) {
             throw new IllegalStateException("the model has no audio segment (audio_segments = 0)");
         }
@@ -127,7 +129,7 @@ public final class ClipExtractor implements AutoCloseable {
     }
 
     /** The decoded audio track, read once; empty when the file has none. */
-    private Optional<AudioTrack> track() {
+    private synchronized Optional<AudioTrack> track() {
         if (track == null) {
             track = audioFile.flatMap(AudioTrack::read);
             audioMissing = track.isEmpty();
@@ -148,7 +150,7 @@ public final class ClipExtractor implements AutoCloseable {
     }
 
     /** Whether the audio segment is silence because the file has no audio track. */
-    public boolean audioMissing() {
+    public synchronized boolean audioMissing() {
         if (config.audio()) {
             track();
         }

@@ -264,12 +264,12 @@ public final class ModelComparison {
     public static byte[] chart(Result result) throws IOException {
         BoxChart chart =
                 new BoxChartBuilder()
-                        .width(Math.max(900, 300 * result.models().size()))
-                        .height(500)
+                        .width(Math.max(900, 230 * result.models().size()))
+                        .height(600)
                         .title(
                                 String.format(
-                                        "batch %d, %d interleaved rounds, %d threads; %s: %.0f"
-                                                + " GFLOP/s",
+                                        "batch %d, %d interleaved rounds, %d threads; (GFLOP/s);"
+                                                + " %s: %.0f GFLOP/s",
                                         result.batch(),
                                         result.rounds(),
                                         result.threads(),
@@ -280,8 +280,8 @@ public final class ModelComparison {
         for (Entry entry : result.models()) {
             chart.addSeries(
                     String.format(
-                            "%s: %.0f GFLOP/s",
-                            entry.name().replaceFirst("\\.onnx$", ""), entry.gflops()),
+                            "%s (%.0f)",
+                            entry.name().replaceFirst("\\.onnx(@|$)", "$1"), entry.gflops()),
                     entry.samplesMs().stream().mapToDouble(Double::doubleValue).toArray());
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();

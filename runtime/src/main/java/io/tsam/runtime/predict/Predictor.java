@@ -114,8 +114,9 @@ public final class Predictor {
      * clips' combined probabilities ({@code model_validation.average}); the second half of {@link
      * #predict}.
      *
-     * <p>Each prediction's inference time is the whole batch's, and its total is its own decode and
-     * audio time plus the time of this call.
+     * <p>Each prediction's inference time is the whole batch's, and its total is its own
+     * preparation's wall time (the audio image built alongside the frames) plus the time of this
+     * call.
      *
      * @param videos prepared videos, each with one or more clips
      * @return one prediction per video, in order
@@ -147,7 +148,7 @@ public final class Predictor {
                             video.decodeNanos() / NANOS_PER_MS,
                             video.audioNanos() / NANOS_PER_MS,
                             inferenceNanos / NANOS_PER_MS,
-                            (video.decodeNanos() + video.audioNanos() + callNanos) / NANOS_PER_MS);
+                            (video.decodeNanos() + callNanos) / NANOS_PER_MS);
             predictions.add(
                     new Prediction(
                             video.file(),

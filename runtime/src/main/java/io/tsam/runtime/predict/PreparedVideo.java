@@ -14,8 +14,9 @@ import java.util.List;
  * @param clipCount {@code C}: how many test clips the video was cut into; {@code clips} holds all
  *     of them, or one when a single clip was asked for
  * @param audio what the audio segment was built from
- * @param decodeNanos time spent opening and decoding the file and transforming its frames
- * @param audioNanos time spent building the audio image
+ * @param decodeNanos wall time of preparing the video: opening and decoding the file, transforming
+ *     its frames, and waiting for the audio image if it was not ready by then
+ * @param audioNanos time spent building the audio image, on its own thread while the frames decode
  */
 public record PreparedVideo(
         Path file,

@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Turns a video into the clips an exported model receives, exactly as its metadata says: the model
@@ -21,6 +26,15 @@ import java.util.Objects;
  * silently fed different inputs. Thread-safe: every call opens its own extractor.
  */
 public final class Preprocessor {
+
+    /** Builds audio images beside the frame decoding; daemon threads, made as needed. */
+    private static final ExecutorService AUDIO_THREADS =
+            Executors.newCachedThreadPool(
+                    task -> {
+                        Thread thread = new Thread(task, "tsam-audio");
+                        thread.setDaemon(true);
+                        return thread;
+                    });
 
     private final ModelMetadata metadata;
     private final MediaConfig media;
@@ -97,29 +111,55 @@ public final class Preprocessor {
     private PreparedVideo prepare(Path video, int[] clipIndices, int clips) {
         long start = System.nanoTime();
         try (ClipExtractor extractor = ClipExtractor.open(video, media)) {
-            AudioState audio = AudioState.OFF;
-            long audioNanos = 0;
-            if (media.audio()) {
-                // Computed once here and cached by the extractor, so the clips below reuse it
-                // and the audio time is measured on its own.
-                long audioStart = System.nanoTime();
-                extractor.audioImage();
-                audioNanos = System.nanoTime() - audioStart;
-                audio = extractor.audioMissing() ? AudioState.MISSING : AudioState.PRESENT;
+            // The audio image is decoded and transformed on its own thread while the frames
+            // decode here; the clips pick it up when they are done with their frames.
+            Future<Long> audioTime =
+                    media.audio()
+                            ? AUDIO_THREADS.submit(
+                                    () -> {
+                                        long audioStart = System.nanoTime();
+                                        extractor.audioImage();
+                                        return System.nanoTime() - audioStart;
+                                    })
+                            : CompletableFuture.completedFuture(0L);
+            try {
+                List<ClipTensors> tensors = new ArrayList<>(clipIndices.length);
+                for (int clip : clipIndices) {
+                    tensors.add(extractor.testClip(clip, clips));
+                }
+                long audioNanos = await(audioTime);
+                AudioState audio =
+                        !media.audio()
+                                ? AudioState.OFF
+                                : extractor.audioMissing()
+                                        ? AudioState.MISSING
+                                        : AudioState.PRESENT;
+                return new PreparedVideo(
+                        video,
+                        extractor.frameCount(),
+                        tensors,
+                        clips,
+                        audio,
+                        System.nanoTime() - start,
+                        audioNanos);
+            } finally {
+                audioTime.cancel(true);
             }
-            List<ClipTensors> tensors = new ArrayList<>(clipIndices.length);
-            for (int clip : clipIndices) {
-                tensors.add(extractor.testClip(clip, clips));
+        }
+    }
+
+    /** The audio thread's time; its failure rethrown as it was thrown there. */
+    private static long await(Future<Long> audioTime) {
+        try {
+            return audioTime.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the audio image was built", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
             }
-            long elapsed = System.nanoTime() - start;
-            return new PreparedVideo(
-                    video,
-                    extractor.frameCount(),
-                    tensors,
-                    clips,
-                    audio,
-                    elapsed - audioNanos,
-                    audioNanos);
+            throw new IllegalStateException(e.getCause());
         }
     }
 
