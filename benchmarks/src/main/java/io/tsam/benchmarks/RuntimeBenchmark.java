@@ -7,6 +7,7 @@ import io.tsam.common.io.AtomicFile;
 import io.tsam.config.ModelConfig;
 import io.tsam.config.ModelMetadata;
 import io.tsam.media.pipeline.ClipTensors;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.media.video.FfmpegLogging;
 import io.tsam.runtime.bench.BatchResult;
 import io.tsam.runtime.bench.BenchCharts;
@@ -34,11 +35,11 @@ import java.util.Map;
  * the same rounds is what preprocessing costs.
  *
  * <p>Usage: {@code RuntimeBenchmark OUT.json MODEL THREADS WARMUP ROUNDS [--batch N,N...] [--bench
- * BENCH.json]... [--serve-only|--no-serve] VIDEO...}. Model-only runs feed the first video's clip,
- * repeated to the batch; {@code --serve-only} measures only what the server adds, {@code
- * --no-serve} all but that; {@code --bench} copies a {@code tsam-run bench} report into the output.
- * The model-only charts of {@code tsam-run bench} ({@link BenchCharts}) go next to {@code
- * OUT.json}, as {@code OUT-latency.png} and {@code OUT-throughput.png}.
+ * BENCH.json]... [--serve-only|--no-serve] [--sampling exact|latency] VIDEO...}. Model-only runs
+ * feed the first video's clip, repeated to the batch; {@code --serve-only} measures only what the
+ * server adds, {@code --no-serve} all but that; {@code --bench} copies a {@code tsam-run bench}
+ * report into the output. The model-only charts of {@code tsam-run bench} ({@link BenchCharts}) go
+ * next to {@code OUT.json}, as {@code OUT-latency.png} and {@code OUT-throughput.png}.
  */
 public final class RuntimeBenchmark {
 
@@ -62,10 +63,13 @@ public final class RuntimeBenchmark {
         List<Path> videos = new ArrayList<>();
         boolean serveOnly = false;
         boolean noServe = false;
+        FrameSampling sampling = FrameSampling.EXACT;
         for (int i = 5; i < args.length; i++) {
             switch (args[i]) {
                 case "--serve-only" -> serveOnly = true;
                 case "--no-serve" -> noServe = true;
+                case "--sampling" ->
+                        sampling = FrameSampling.valueOf(args[++i].toUpperCase(Locale.ROOT));
                 case "--batch" ->
                         batches =
                                 List.of(args[++i].split(",")).stream()
@@ -91,7 +95,11 @@ public final class RuntimeBenchmark {
             MachineInfo machine = MachineInfo.detect(environment.getVersion(), backend.provider());
             describe(header, model, metadata, backend, machine, threads, warmup, rounds);
             Predictor predictor =
-                    Predictor.builder().setBackend(backend).setMetadata(metadata).build();
+                    Predictor.builder()
+                            .setBackend(backend)
+                            .setMetadata(metadata)
+                            .optSampling(sampling)
+                            .build();
             if (!serveOnly) {
                 modelAndEndToEnd(out, backend, predictor, batches, videos, warmup, rounds, rows);
             }

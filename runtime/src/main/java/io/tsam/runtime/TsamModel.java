@@ -8,6 +8,7 @@ import io.tsam.backend.GraphOptimization;
 import io.tsam.backend.InferenceBackend;
 import io.tsam.backend.OrtBackend;
 import io.tsam.config.ModelMetadata;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.runtime.predict.Prediction;
 import io.tsam.runtime.predict.Predictor;
 import java.nio.file.Path;
@@ -96,7 +97,10 @@ public final class TsamModel implements AutoCloseable {
         try {
             ModelMetadata metadata = ModelMetadata.parse(backend.metadata(), model);
             Predictor.Builder builder =
-                    Predictor.builder().setBackend(backend).setMetadata(metadata);
+                    Predictor.builder()
+                            .setBackend(backend)
+                            .setMetadata(metadata)
+                            .optSampling(options.sampling());
             options.clips().ifPresent(builder::optClips);
             return new TsamModel(backend, metadata, builder.build(), note);
         } catch (RuntimeException e) {
@@ -152,18 +156,21 @@ public final class TsamModel implements AutoCloseable {
      * @param threads ONNX Runtime intra-op threads, at least 1
      * @param optimization ONNX Runtime graph optimisation
      * @param clips test clips per video; empty for the model's {@code model_validation.num_clips}
+     * @param sampling which frames test clips take: exact (the default) or the latency mode's
      */
     public record Options(
             ExecutionProvider provider,
             int threads,
             GraphOptimization optimization,
-            OptionalInt clips) {
+            OptionalInt clips,
+            FrameSampling sampling) {
 
         /** Checks the values. */
         public Options {
             Objects.requireNonNull(provider, "provider");
             Objects.requireNonNull(optimization, "optimization");
             Objects.requireNonNull(clips, "clips");
+            Objects.requireNonNull(sampling, "sampling");
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
             }
@@ -178,27 +185,33 @@ public final class TsamModel implements AutoCloseable {
                     ExecutionProvider.CPU,
                     Runtime.getRuntime().availableProcessors(),
                     GraphOptimization.DEFAULT,
-                    OptionalInt.empty());
+                    OptionalInt.empty(),
+                    FrameSampling.EXACT);
         }
 
         /** These options with another provider. */
         public Options withProvider(ExecutionProvider provider) {
-            return new Options(provider, threads, optimization, clips);
+            return new Options(provider, threads, optimization, clips, sampling);
         }
 
         /** These options with another intra-op thread count. */
         public Options withThreads(int threads) {
-            return new Options(provider, threads, optimization, clips);
+            return new Options(provider, threads, optimization, clips, sampling);
         }
 
         /** These options with another graph optimisation level. */
         public Options withOptimization(GraphOptimization optimization) {
-            return new Options(provider, threads, optimization, clips);
+            return new Options(provider, threads, optimization, clips, sampling);
+        }
+
+        /** These options with test clips taking {@code sampling}'s frames. */
+        public Options withSampling(FrameSampling sampling) {
+            return new Options(provider, threads, optimization, clips, sampling);
         }
 
         /** These options with another number of test clips per video. */
         public Options withClips(int clips) {
-            return new Options(provider, threads, optimization, OptionalInt.of(clips));
+            return new Options(provider, threads, optimization, OptionalInt.of(clips), sampling);
         }
     }
 }

@@ -15,6 +15,7 @@ import io.tsam.exporter.eval.EvaluationReport.FailedVideo;
 import io.tsam.exporter.eval.ExportEvaluation;
 import io.tsam.exporter.source.ExportSource;
 import io.tsam.exporter.verify.Tolerance;
+import io.tsam.media.sampling.FrameSampling;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,11 +47,25 @@ final class EvalOptions {
             })
     Path data;
 
+    @Option(
+            names = "--eval-sampling",
+            paramLabel = "MODE",
+            defaultValue = "exact",
+            description = {
+                "--eval: which test frames: exact (default) or latency, the runtime's opt-in"
+                        + " --sampling latency (keyframes near the test frames), to measure what it"
+                        + " costs in accuracy."
+            })
+    FrameSampling sampling;
+
     private DataConfig dataConfig;
     private VideoList videos;
 
     /** Reads the data file and its validation list before any work, so a typo fails at once. */
     void validate() {
+        if (data == null && sampling != FrameSampling.EXACT) {
+            throw new IllegalArgumentException("--eval-sampling only applies with --eval");
+        }
         if (data != null) {
             dataConfig = DataConfig.load(data);
             videos = VideoList.read(dataConfig.valList());
@@ -97,6 +112,7 @@ final class EvalOptions {
                             .setVideos(videos)
                             .optListener(listener(err, bar))
                             .optTolerance(tolerance.orElse(Tolerance.FP32))
+                            .optSampling(sampling)
                             .build()
                             .run();
         }
@@ -107,6 +123,7 @@ final class EvalOptions {
         content.put("checkpoint", source.checkpoint().toString());
         content.put("checkpoint_sha256", source.checkpointSha256());
         content.put("data", data.toString());
+        content.put("sampling", sampling.cliName());
         content.putAll(report.toMap());
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         AtomicFile.write(json, mapper.writeValueAsBytes(content));

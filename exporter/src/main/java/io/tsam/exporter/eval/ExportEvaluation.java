@@ -13,6 +13,7 @@ import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.DatasetVideos;
 import io.tsam.media.pipeline.MediaConfig;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.model.net.TsamNet;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class ExportEvaluation {
     private final VideoList videos;
     private final EvaluationListener listener;
     private final Tolerance tolerance;
+    private final FrameSampling sampling;
 
     private ExportEvaluation(Builder builder) {
         this.backend = builder.backend;
@@ -46,6 +48,7 @@ public final class ExportEvaluation {
         this.videos = builder.videos;
         this.listener = builder.listener;
         this.tolerance = builder.tolerance;
+        this.sampling = builder.sampling;
     }
 
     /** Returns a builder; backend, net, config, data and videos are required. */
@@ -60,7 +63,7 @@ public final class ExportEvaluation {
      * @throws IllegalStateException if the backend fails to run a batch
      */
     public EvaluationReport run() {
-        MediaConfig media = MediaConfig.of(config);
+        MediaConfig media = MediaConfig.of(config).withSampling(sampling);
         int clips = config.modelValidation().numClips();
         DatasetVideos opener = new DatasetVideos(data, media);
         ScoreBoard board =
@@ -114,6 +117,7 @@ public final class ExportEvaluation {
         private VideoList videos;
         private EvaluationListener listener = EvaluationListener.NONE;
         private Tolerance tolerance = Tolerance.FP32;
+        private FrameSampling sampling = FrameSampling.EXACT;
 
         private Builder() {}
 
@@ -159,6 +163,15 @@ public final class ExportEvaluation {
         /** Sets the rule the logits are held to; {@link Tolerance#FP32} by default. */
         public Builder optTolerance(Tolerance tolerance) {
             this.tolerance = Objects.requireNonNull(tolerance, "tolerance");
+            return this;
+        }
+
+        /**
+         * Sets which frames the test clips take, for both the model and the net; {@link
+         * FrameSampling#EXACT} by default.
+         */
+        public Builder optSampling(FrameSampling sampling) {
+            this.sampling = Objects.requireNonNull(sampling, "sampling");
             return this;
         }
 

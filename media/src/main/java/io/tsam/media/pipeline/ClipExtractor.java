@@ -6,6 +6,7 @@ import io.tsam.media.image.Crop;
 import io.tsam.media.image.FrameTransform;
 import io.tsam.media.image.RgbImage;
 import io.tsam.media.image.TsamFrameTransform;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.media.sampling.SegmentSampler;
 import io.tsam.media.video.DecodeStats;
 import io.tsam.media.video.ExtractedFrames;
@@ -81,13 +82,20 @@ public final class ClipExtractor implements AutoCloseable {
         return frames.frameCount();
     }
 
-    /** Clip {@code clip} of {@code clips} as evaluated at test time: centre crop, no flip. */
+    /**
+     * Clip {@code clip} of {@code clips} as evaluated at test time: centre crop, no flip; its
+     * frames by the settings' {@link FrameSampling} (the latency mode applies to the {@code
+     * imagenet} profile only, whose test frames are the file's own).
+     */
     public ClipTensors testClip(int clip, int clips) {
         int count = frames.frameCount();
-        int[] indices =
-                config.tsamProfile()
-                        ? SegmentSampler.tsamTest(count, config.videoSegments(), clip, clips)
-                        : SegmentSampler.test(count, config.videoSegments(), clip, clips);
+        if (config.tsamProfile()) {
+            return build(SegmentSampler.tsamTest(count, config.videoSegments(), clip, clips), null);
+        }
+        int[] indices = SegmentSampler.test(count, config.videoSegments(), clip, clips);
+        if (config.sampling() == FrameSampling.LATENCY) {
+            indices = SegmentSampler.cheapest(indices, count, frames.keyframes());
+        }
         return build(indices, null);
     }
 

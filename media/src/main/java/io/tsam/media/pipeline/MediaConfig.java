@@ -6,6 +6,7 @@ import io.tsam.config.InputProfile;
 import io.tsam.config.ResizeMode;
 import io.tsam.config.TsamConfig;
 import io.tsam.media.image.Normalization;
+import io.tsam.media.sampling.FrameSampling;
 import java.util.List;
 import java.util.Objects;
 
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param waveformShift {@code tsam} training: seconds that may be cut from the track's ends
  * @param fps {@code tsam}: the rate a video file's frames are resampled to, as extracted frames
  * @param autorotate whether frames are turned upright by the video's display matrix
+ * @param sampling which frames test clips take: exact (the default) or, opt-in under the {@code
+ *     imagenet} profile, the cheapest to decode near them
  */
 public record MediaConfig(
         int videoSegments,
@@ -38,10 +41,12 @@ public record MediaConfig(
         AudioImageConfig audioImage,
         List<Double> waveformShift,
         double fps,
-        boolean autorotate) {
+        boolean autorotate,
+        FrameSampling sampling) {
 
     public MediaConfig {
         Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(sampling, "sampling");
         Objects.requireNonNull(audioImage, "audioImage");
         scales = List.copyOf(scales);
         waveformShift = List.copyOf(waveformShift);
@@ -69,7 +74,8 @@ public record MediaConfig(
                 aug.audioImage(),
                 aug.waveformShift(),
                 aug.fps(),
-                aug.autorotate());
+                aug.autorotate(),
+                FrameSampling.EXACT);
     }
 
     /** The {@code imagenet} profile's settings, for callers that build them by hand. */
@@ -93,7 +99,26 @@ public record MediaConfig(
                 d.audioImage(),
                 List.of(),
                 d.fps(),
-                d.autorotate());
+                d.autorotate(),
+                FrameSampling.EXACT);
+    }
+
+    /** These settings with test clips taking {@code sampling}'s frames. */
+    public MediaConfig withSampling(FrameSampling sampling) {
+        return new MediaConfig(
+                videoSegments,
+                audio,
+                scaleSize,
+                cropSize,
+                resizeMode,
+                flip,
+                profile,
+                scales,
+                audioImage,
+                waveformShift,
+                fps,
+                autorotate,
+                sampling);
     }
 
     /** The RGB means the frames' {@code pixel / 255} are reduced by: 0 under TSAM's profile. */

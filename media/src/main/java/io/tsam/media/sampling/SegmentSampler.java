@@ -49,6 +49,41 @@ public final class SegmentSampler {
     }
 
     /**
+     * The frames {@link FrameSampling#LATENCY} takes instead of {@code exact}: in each segment
+     * {@code [floor(i F / T), floor((i + 1) F / T))} the keyframe nearest the exact frame (the
+     * earlier one on a tie), which decodes alone after a seek; where the segment holds no keyframe,
+     * its first frame, the one fewest frames past the keyframe before it.
+     *
+     * @param exact the exact test frames, one per segment
+     * @param frames the video's frame count {@code F}
+     * @param keyframes the keyframes' indices, ascending; empty when unknown, which keeps {@code
+     *     exact}
+     * @return one frame per segment, ascending
+     */
+    public static int[] cheapest(int[] exact, int frames, int[] keyframes) {
+        int segments = exact.length;
+        check(frames, segments);
+        if (keyframes.length == 0 || frames < segments) {
+            return exact.clone();
+        }
+        int[] chosen = new int[segments];
+        for (int i = 0; i < segments; i++) {
+            int start = (int) ((long) i * frames / segments);
+            int end = (int) ((long) (i + 1) * frames / segments);
+            int best = -1;
+            for (int key : keyframes) {
+                if (key >= start
+                        && key < end
+                        && (best < 0 || Math.abs(key - exact[i]) < Math.abs(best - exact[i]))) {
+                    best = key;
+                }
+            }
+            chosen[i] = best >= 0 ? best : start;
+        }
+        return chosen;
+    }
+
+    /**
      * The frames one training sample takes: one uniformly random frame of each segment {@code
      * [floor(i * F / T), floor((i + 1) * F / T))}.
      *

@@ -30,6 +30,14 @@ public interface FrameSource extends AutoCloseable {
      */
     List<RgbImage> read(int[] indices);
 
+    /**
+     * The frames that decode alone after a seek, ascending; empty when the source cannot tell
+     * (every frame then counts as costing the same).
+     */
+    default int[] keyframes() {
+        return new int[0];
+    }
+
     /** Cumulative decode work since the source was opened. */
     DecodeStats stats();
 

@@ -43,6 +43,11 @@ final class FrameTable {
         return k >= 0 ? k : -k - 2;
     }
 
+    /** The frame indices of the keyframes, ascending. */
+    int[] keyIndices() {
+        return keyIndices.clone();
+    }
+
     /** The frame index of keyframe {@code k}. */
     int keyIndex(int k) {
         return keyIndices[k];

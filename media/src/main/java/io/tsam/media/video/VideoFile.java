@@ -273,6 +273,12 @@ public final class VideoFile implements FrameSource {
     }
 
     @Override
+    public int[] keyframes() {
+        checkOpen();
+        return table.timed() ? table.keyIndices() : new int[0];
+    }
+
+    @Override
     public DecodeStats stats() {
         checkOpen();
         return new DecodeStats(framesDecoded, seeks);

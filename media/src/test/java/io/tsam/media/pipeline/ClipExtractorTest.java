@@ -7,13 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tsam.config.ResizeMode;
+import io.tsam.media.image.RgbImage;
 import io.tsam.media.io.FrameDirectoryWriter;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.media.synth.SynthSpec;
 import io.tsam.media.synth.SyntheticDataset;
+import io.tsam.media.video.DecodeStats;
+import io.tsam.media.video.TestVideos;
 import io.tsam.media.video.VideoFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,5 +128,37 @@ class ClipExtractorTest {
         }
         assertEquals(0, sum / plane, 1e-4);
         assertEquals(1, squares / plane, 1e-3);
+    }
+
+    @Test
+    void latencySamplingDecodesKeyframesWhereSegmentsHoldThem(@TempDir Path tmp)
+            throws IOException {
+        // H.264, a keyframe every 12 frames, 60 frames: 4 segments of 15, test frames 7, 22, 37,
+        // 52; the nearest keyframes in their segments are 12, 24, 36 and 48.
+        Path file = TestVideos.write(tmp.resolve("gop12.mp4"), TestVideos.Spec.h264(), 60, 64, 48);
+        MediaConfig exact = MediaConfig.imagenet(4, false, 48, 40, ResizeMode.SQUARE, false);
+        ClipTensors exactClip;
+        DecodeStats exactStats;
+        try (ClipExtractor extractor = ClipExtractor.open(file, exact)) {
+            exactClip = extractor.testClip(0, 1);
+            exactStats = extractor.decodeStats();
+        }
+        try (ClipExtractor extractor =
+                ClipExtractor.open(file, exact.withSampling(FrameSampling.LATENCY))) {
+            ClipTensors clip = extractor.testClip(0, 1);
+            assertArrayEquals(new int[] {7, 22, 37, 52}, exactClip.frameIndices());
+            assertArrayEquals(new int[] {12, 24, 36, 48}, clip.frameIndices());
+            assertTrue(
+                    extractor.decodeStats().framesDecoded() < exactStats.framesDecoded(),
+                    extractor.decodeStats() + " vs " + exactStats);
+            assertFalse(Arrays.equals(exactClip.video(), clip.video()));
+        }
+        try (VideoFile video = VideoFile.open(file)) {
+            assertArrayEquals(new int[] {0, 12, 24, 36, 48}, video.keyframes());
+            // The pictures are the frames they claim to be.
+            for (RgbImage image : video.read(new int[] {12, 24, 36, 48})) {
+                assertTrue(List.of(12, 24, 36, 48).contains(TestVideos.number(image)));
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.tsam.config.AudioImageConfig;
 import io.tsam.config.InputProfile;
 import io.tsam.config.ResizeMode;
 import io.tsam.media.image.RgbImage;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.media.video.RotatedClips;
 import io.tsam.media.video.TestVideos;
 import java.nio.file.Path;
@@ -33,7 +34,8 @@ class RotatedClipPipelineTest {
                 AudioImageConfig.defaults(),
                 List.of(),
                 10,
-                autorotate);
+                autorotate,
+                FrameSampling.EXACT);
     }
 
     @ParameterizedTest(name = "{0} {1} degrees")

@@ -158,4 +158,25 @@ class SegmentSamplerTest {
                 .setScale(0, RoundingMode.FLOOR)
                 .intValueExact();
     }
+
+    @Test
+    void latencySamplingTakesTheKeyframeNearestTheTestFrameElseTheSegmentStart() {
+        // 100 frames, 4 segments of 25, test frames 12, 37, 62, 87.
+        int[] exact = SegmentSampler.test(100, 4, 0, 1);
+        assertArrayEquals(new int[] {12, 37, 62, 87}, exact);
+        // Keyframes 0, 20 (segment 0: 20 is nearer 12), 30 and 45 (segment 1: 30 is nearer 37),
+        // none in segment 2 (its first frame, 50), 90 in segment 3.
+        assertArrayEquals(
+                new int[] {20, 30, 50, 90},
+                SegmentSampler.cheapest(exact, 100, new int[] {0, 20, 30, 45, 90}));
+        // A tie goes to the earlier keyframe.
+        assertArrayEquals(
+                new int[] {10, 25, 50, 75},
+                SegmentSampler.cheapest(exact, 100, new int[] {10, 14, 25}));
+        // Nothing known: the exact frames.
+        assertArrayEquals(exact, SegmentSampler.cheapest(exact, 100, new int[0]));
+        // Fewer frames than segments: repeated frames stay.
+        int[] repeated = SegmentSampler.test(3, 4, 0, 1);
+        assertArrayEquals(repeated, SegmentSampler.cheapest(repeated, 3, new int[] {0}));
+    }
 }

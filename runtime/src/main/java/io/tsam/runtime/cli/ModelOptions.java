@@ -3,6 +3,7 @@ package io.tsam.runtime.cli;
 import io.tsam.backend.BackendUnavailableException;
 import io.tsam.backend.ExecutionProvider;
 import io.tsam.backend.GraphOptimization;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.runtime.TsamModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -54,6 +55,16 @@ final class ModelOptions {
                             + " (default: ${DEFAULT-VALUE}).")
     GraphOptimization optimization;
 
+    @Option(
+            names = "--sampling",
+            paramLabel = "MODE",
+            defaultValue = "exact",
+            description =
+                    "Test frames: exact (default) or latency: in each segment the keyframe nearest"
+                            + " the test frame, else the segment's first frame (imagenet profile,"
+                            + " video files; cheaper to decode, less exact).")
+    FrameSampling sampling;
+
     /** The model file asked for, {@code --model} or {@code --engine}. */
     Path file() {
         if ((model == null) == (engine == null)) {
@@ -70,7 +81,8 @@ final class ModelOptions {
         TsamModel.Options options =
                 TsamModel.Options.defaults()
                         .withProvider(provider != null ? provider : ExecutionProvider.CPU)
-                        .withOptimization(optimization);
+                        .withOptimization(optimization)
+                        .withSampling(sampling);
         if (threads != null) {
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be >= 1, got " + threads);

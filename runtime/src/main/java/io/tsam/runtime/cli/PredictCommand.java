@@ -11,6 +11,7 @@ import io.tsam.config.ModelConfig;
 import io.tsam.media.MediaException;
 import io.tsam.media.pipeline.SlidingWindows;
 import io.tsam.media.pipeline.WindowedVideo;
+import io.tsam.media.sampling.FrameSampling;
 import io.tsam.runtime.TsamModel;
 import io.tsam.runtime.predict.LabelScore;
 import io.tsam.runtime.predict.Prediction;
@@ -92,7 +93,8 @@ final class PredictCommand implements Callable<Integer> {
             names = "--json",
             description =
                     "One JSON object per line and video: file, top [{label, prob}], audio, clips,"
-                            + " timings_ms {decode, audio, inference, total}; or file, error.")
+                            + " timings_ms {decode, audio, inference, total}, sampling with"
+                            + " --sampling latency; or file, error.")
     boolean json;
 
     @Spec CommandSpec spec;
@@ -161,7 +163,7 @@ final class PredictCommand implements Callable<Integer> {
         int crop = predictor.preprocessor().media().cropSize();
         return String.format(
                 Locale.ROOT,
-                "%s: %s T=%d A=%d %dx%d, %d classes, %d clip%s per video; %s",
+                "%s: %s T=%d A=%d %dx%d, %d classes, %d clip%s per video%s; %s",
                 model.backend().modelFile(),
                 config.arch(),
                 config.videoSegments(),
@@ -171,6 +173,11 @@ final class PredictCommand implements Callable<Integer> {
                 model.metadata().labels().size(),
                 predictor.clips(),
                 predictor.clips() == 1 ? "" : "s",
+                predictor.preprocessor().media().sampling() == FrameSampling.EXACT
+                        ? ""
+                        : ", "
+                                + predictor.preprocessor().media().sampling().cliName()
+                                + " sampling",
                 model.backend().description());
     }
 

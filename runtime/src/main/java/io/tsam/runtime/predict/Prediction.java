@@ -1,7 +1,9 @@
 package io.tsam.runtime.predict;
 
+import io.tsam.media.sampling.FrameSampling;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The classification of one video.
@@ -13,6 +15,7 @@ import java.util.List;
  * @param audio what the audio segment was built from
  * @param clips the number of test clips whose probabilities were averaged
  * @param timings where the time went
+ * @param sampling which frames the clips took
  */
 public record Prediction(
         Path file,
@@ -20,9 +23,11 @@ public record Prediction(
         float[] logits,
         AudioState audio,
         int clips,
-        Timings timings) {
+        Timings timings,
+        FrameSampling sampling) {
     public Prediction {
         ranking = List.copyOf(ranking);
+        Objects.requireNonNull(sampling, "sampling");
         if (logits.length != clips * ranking.size()) {
             throw new IllegalArgumentException(
                     logits.length

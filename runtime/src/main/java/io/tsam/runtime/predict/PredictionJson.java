@@ -3,14 +3,16 @@ package io.tsam.runtime.predict;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tsam.media.sampling.FrameSampling;
 import java.nio.file.Path;
 
 /**
  * The JSON form of a prediction, one shape for every front end ({@code tsam-run predict --json}, a
  * server): {@code file}, {@code top} ({@code [{label, prob}]}, most probable first), {@code audio}
  * ({@code present}, {@code missing} or {@code off}), {@code clips} and {@code timings_ms} ({@code
- * decode}, {@code audio}, {@code inference}, {@code total}, rounded to microseconds); or, for a
- * file that failed, {@code file} and {@code error}.
+ * decode}, {@code audio}, {@code inference}, {@code total}, rounded to microseconds), and {@code
+ * sampling} when the frames were not the exact test frames; or, for a file that failed, {@code
+ * file} and {@code error}.
  */
 public final class PredictionJson {
 
@@ -28,6 +30,9 @@ public final class PredictionJson {
         }
         root.put("audio", prediction.audio().jsonName());
         root.put("clips", prediction.clips());
+        if (prediction.sampling() != FrameSampling.EXACT) {
+            root.put("sampling", prediction.sampling().cliName());
+        }
         Timings t = prediction.timings();
         root.putObject("timings_ms")
                 .put("decode", round(t.decodeMs()))

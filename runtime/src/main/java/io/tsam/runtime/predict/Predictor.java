@@ -10,6 +10,7 @@ import io.tsam.media.pipeline.MediaConfig;
 import io.tsam.media.pipeline.SlidingWindows;
 import io.tsam.media.pipeline.WindowedVideo;
 import io.tsam.media.pipeline.WindowedVideo.WindowClip;
+import io.tsam.media.sampling.FrameSampling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,7 +157,8 @@ public final class Predictor {
                             rows.get(i),
                             video.audio(),
                             video.clips().size(),
-                            timings));
+                            timings,
+                            preprocessor.media().sampling()));
         }
         return predictions;
     }
@@ -324,6 +326,7 @@ public final class Predictor {
         private InferenceBackend backend;
         private ModelMetadata metadata;
         private Integer clips;
+        private FrameSampling sampling = FrameSampling.EXACT;
 
         private Builder() {}
 
@@ -336,6 +339,12 @@ public final class Predictor {
         /** Sets the model's metadata, e.g. parsed from the ONNX file (required). */
         public Builder setMetadata(ModelMetadata metadata) {
             this.metadata = metadata;
+            return this;
+        }
+
+        /** Sets which frames test clips take; {@link FrameSampling#EXACT} by default. */
+        public Builder optSampling(FrameSampling sampling) {
+            this.sampling = Objects.requireNonNull(sampling, "sampling");
             return this;
         }
 
@@ -362,7 +371,7 @@ public final class Predictor {
                 throw new IllegalArgumentException("clips must be >= 1, got " + c);
             }
             Path file = backend.modelFile();
-            Preprocessor preprocessor = Preprocessor.of(metadata, file);
+            Preprocessor preprocessor = Preprocessor.of(metadata, file).withSampling(sampling);
             MediaConfig media = preprocessor.media();
             long crop = media.cropSize();
             Map<String, TensorSpec> inputs =

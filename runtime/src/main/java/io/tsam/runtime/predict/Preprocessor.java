@@ -6,6 +6,7 @@ import io.tsam.media.pipeline.ClipExtractor;
 import io.tsam.media.pipeline.ClipTensors;
 import io.tsam.media.pipeline.MediaConfig;
 import io.tsam.media.pipeline.PipelineParameters;
+import io.tsam.media.sampling.FrameSampling;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,9 +40,9 @@ public final class Preprocessor {
     private final ModelMetadata metadata;
     private final MediaConfig media;
 
-    private Preprocessor(ModelMetadata metadata) {
+    private Preprocessor(ModelMetadata metadata, MediaConfig media) {
         this.metadata = metadata;
-        this.media = MediaConfig.of(metadata.config());
+        this.media = media;
     }
 
     /**
@@ -63,7 +64,12 @@ public final class Preprocessor {
                             + " asks for preprocessing this runtime does not compute: "
                             + String.join("; ", differences));
         }
-        return new Preprocessor(metadata);
+        return new Preprocessor(metadata, MediaConfig.of(metadata.config()));
+    }
+
+    /** This preprocessor with test clips taking {@code sampling}'s frames. */
+    public Preprocessor withSampling(FrameSampling sampling) {
+        return new Preprocessor(metadata, media.withSampling(sampling));
     }
 
     /** The model's metadata. */

@@ -95,6 +95,41 @@ class TsamRunTest {
     }
 
     @Test
+    void latencySamplingIsSaidInTheHeaderAndTheJson() throws IOException {
+        TsamRunCall json =
+                TsamRunCall.run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--threads",
+                        1,
+                        "--sampling",
+                        "latency",
+                        "--json");
+        assertEquals(0, json.status(), json.err());
+        JsonNode prediction = JSON.readTree(json.outLines().get(0));
+        assertEquals("latency", prediction.get("sampling").asText());
+        TsamRunCall exact =
+                TsamRunCall.run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--json");
+        assertEquals(null, JSON.readTree(exact.outLines().get(0)).get("sampling"));
+        TsamRunCall human =
+                TsamRunCall.run(
+                        "predict",
+                        video(SynthClass.GROWING_LOW),
+                        "--model",
+                        TinyModels.tsam(),
+                        "--sampling",
+                        "latency");
+        assertTrue(human.out().contains("per video, latency sampling;"), human.out());
+    }
+
+    @Test
     void predictOverTimeGivesOneLinePerWindowAndAChart() throws IOException {
         Path chart = dir.resolve("timeline.png");
         TsamRunCall json =
