@@ -29,8 +29,6 @@ import picocli.CommandLine.Option;
 /** The option that scores the exported model and the checkpoint's net on a validation list. */
 final class EvalOptions {
 
-    private static final String ONNX_EXTENSION = ".onnx";
-
     @Option(
             names = "--eval",
             paramLabel = "DATA",
@@ -174,11 +172,6 @@ final class EvalOptions {
 
     /** Where the scores go: {@code model.onnx} becomes {@code model.eval.json}. */
     static Path evalPath(Path out) {
-        String name = out.getFileName().toString();
-        String stem =
-                name.endsWith(ONNX_EXTENSION)
-                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
-                        : name;
-        return out.resolveSibling(stem + ".eval.json");
+        return ModelFileNames.beside(out, ".eval.json");
     }
 }

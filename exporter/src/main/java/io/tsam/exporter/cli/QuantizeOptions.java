@@ -35,7 +35,6 @@ final class QuantizeOptions {
 
     static final int DEFAULT_CALIB_CLIPS = 64;
     static final int CHECK_CLIPS = 32;
-    private static final String ONNX_EXTENSION = ".onnx";
     private static final double BYTES_PER_MB = 1e6;
 
     @Option(
@@ -179,11 +178,6 @@ final class QuantizeOptions {
 
     /** {@code model.onnx} becomes {@code model.int8.onnx}. */
     static Path int8Path(Path out) {
-        String name = out.getFileName().toString();
-        String stem =
-                name.endsWith(ONNX_EXTENSION)
-                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
-                        : name;
-        return out.resolveSibling(stem + ".int8" + ONNX_EXTENSION);
+        return ModelFileNames.beside(out, ".int8.onnx");
     }
 }

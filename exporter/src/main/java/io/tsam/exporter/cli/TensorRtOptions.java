@@ -36,7 +36,6 @@ import picocli.CommandLine.TypeConversionException;
 final class TensorRtOptions {
 
     private static final double BYTES_PER_MB = 1e6;
-    private static final String ONNX_EXTENSION = ".onnx";
     private static final String PLAN_EXTENSION = ".plan";
     private static final String TIMING_CACHE = "tensorrt-timing.cache";
 
@@ -229,12 +228,7 @@ final class TensorRtOptions {
 
     /** {@code model.onnx} becomes {@code model.plan}. */
     private static Path planBeside(Path out) {
-        String name = out.getFileName().toString();
-        String stem =
-                name.endsWith(ONNX_EXTENSION)
-                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
-                        : name;
-        return out.resolveSibling(stem + PLAN_EXTENSION);
+        return ModelFileNames.beside(out, PLAN_EXTENSION);
     }
 
     private static void addIf(List<String> given, boolean present, String option) {

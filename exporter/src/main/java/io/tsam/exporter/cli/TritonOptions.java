@@ -16,8 +16,6 @@ import picocli.CommandLine.Option;
 /** The options of the Triton model repository step. */
 final class TritonOptions {
 
-    private static final String ONNX_EXTENSION = ".onnx";
-
     @Option(
             names = "--triton-repo",
             paramLabel = "DIR",
@@ -159,11 +157,7 @@ final class TritonOptions {
     }
 
     private static String defaultName(Path out) {
-        String file = out.getFileName().toString();
-        String stem =
-                file.endsWith(ONNX_EXTENSION)
-                        ? file.substring(0, file.length() - ONNX_EXTENSION.length())
-                        : file;
+        String stem = ModelFileNames.stem(out);
         try {
             return TritonConfig.checkName(stem);
         } catch (IllegalArgumentException e) {

@@ -49,7 +49,6 @@ import picocli.CommandLine.Spec;
         })
 public final class TsamExport implements Callable<Integer> {
 
-    private static final String ONNX_EXTENSION = ".onnx";
     private static final double BYTES_PER_MB = 1e6;
 
     @Mixin CheckpointOptions checkpoint;
@@ -189,11 +188,6 @@ public final class TsamExport implements Callable<Integer> {
 
     /** Where a rejected model goes: {@code model.onnx} becomes {@code model.rejected.onnx}. */
     private Path rejectedPath() {
-        String name = out.getFileName().toString();
-        String stem =
-                name.endsWith(ONNX_EXTENSION)
-                        ? name.substring(0, name.length() - ONNX_EXTENSION.length())
-                        : name;
-        return out.resolveSibling(stem + ".rejected" + ONNX_EXTENSION);
+        return ModelFileNames.beside(out, ".rejected.onnx");
     }
 }

@@ -232,28 +232,16 @@ public final class QdqQuantizer {
                                         Math.min(INT8_MAX, Math.round(values[i] / scales[o])));
             }
         }
-        added.add(
-                raw(
-                        weightName + "/int8",
+        rewritten.setInput(
+                1,
+                dequantizePerChannel(
+                        weightName,
                         TensorProto.DataType.INT8_VALUE,
                         quantised,
-                        weight.getDimsList()));
-        added.add(floatVector(weightName + "/scale", scales));
-        added.add(
-                raw(
-                        weightName + "/zero_point",
-                        TensorProto.DataType.INT8_VALUE,
-                        new byte[outputs],
-                        List.of((long) outputs)));
-        nodes.add(
-                perAxis(
-                        node(
-                                "DequantizeLinear",
-                                weightName + "/Dequantize",
-                                weightName + "/int8",
-                                List.of(weightName + "/scale", weightName + "/zero_point"),
-                                weightName + "/dq")));
-        rewritten.setInput(1, weightName + "/dq");
+                        weight.getDimsList(),
+                        scales,
+                        nodes,
+                        added));
         if (conv.getInputCount() < 3 || conv.getInput(2).isEmpty()) {
             return;
         }
@@ -271,28 +259,49 @@ public final class QdqQuantizer {
                                             Integer.MAX_VALUE,
                                             Math.round((double) bias[o] / biasScales[o]))));
         }
-        added.add(
-                raw(
-                        biasName + "/int32",
+        rewritten.setInput(
+                2,
+                dequantizePerChannel(
+                        biasName,
                         TensorProto.DataType.INT32_VALUE,
                         biasInts.array(),
-                        List.of((long) outputs)));
-        added.add(floatVector(biasName + "/scale", biasScales));
+                        List.of((long) outputs),
+                        biasScales,
+                        nodes,
+                        added));
+    }
+
+    /**
+     * Adds {@code values} ({@code type}, zero points 0) with one scale per output channel and the
+     * {@code DequantizeLinear} that reads them along axis 0; returns its output's name.
+     */
+    private static String dequantizePerChannel(
+            String name,
+            int type,
+            byte[] values,
+            List<Long> dims,
+            float[] scales,
+            List<NodeProto> nodes,
+            List<TensorProto> added) {
+        String suffix = type == TensorProto.DataType.INT8_VALUE ? "/int8" : "/int32";
+        int zeroBytes = (type == TensorProto.DataType.INT8_VALUE ? 1 : 4) * scales.length;
+        added.add(raw(name + suffix, type, values, dims));
+        added.add(floatVector(name + "/scale", scales));
         added.add(
                 raw(
-                        biasName + "/zero_point",
-                        TensorProto.DataType.INT32_VALUE,
-                        new byte[4 * outputs],
-                        List.of((long) outputs)));
+                        name + "/zero_point",
+                        type,
+                        new byte[zeroBytes],
+                        List.of((long) scales.length)));
         nodes.add(
                 perAxis(
                         node(
                                 "DequantizeLinear",
-                                biasName + "/Dequantize",
-                                biasName + "/int32",
-                                List.of(biasName + "/scale", biasName + "/zero_point"),
-                                biasName + "/dq")));
-        rewritten.setInput(2, biasName + "/dq");
+                                name + "/Dequantize",
+                                name + suffix,
+                                List.of(name + "/scale", name + "/zero_point"),
+                                name + "/dq")));
+        return name + "/dq";
     }
 
     private static NodeProto perAxis(NodeProto node) {

@@ -74,16 +74,7 @@ class QdqQuantizerTest {
                                 0,
                                 ShiftStyle.valueOf(style.toUpperCase(Locale.ROOT))),
                         SIZE);
-        ModelProto model;
-        try (NDManager scope = manager.newSubManager()) {
-            model =
-                    TsamOnnxExporter.builder()
-                            .setNet(TestNets.net(scope, config, CLASSES, 5))
-                            .setConfig(config)
-                            .setCheckpointSha256("0".repeat(64))
-                            .build()
-                            .export();
-        }
+        ModelProto model = export(config);
         ActivationCalibration calibration =
                 ActivationCalibration.run(
                         ENV,
@@ -173,16 +164,7 @@ class QdqQuantizerTest {
         TsamConfig config =
                 TestNets.config(
                         "resnet18", 2, 0, new ShiftConfig(true, 8, 1, 1, 0, ShiftStyle.TSAM), SIZE);
-        ModelProto model;
-        try (NDManager scope = manager.newSubManager()) {
-            model =
-                    TsamOnnxExporter.builder()
-                            .setNet(TestNets.net(scope, config, CLASSES, 5))
-                            .setConfig(config)
-                            .setCheckpointSha256("0".repeat(64))
-                            .build()
-                            .export();
-        }
+        ModelProto model = export(config);
         Map<String, ActivationRange> ranges =
                 new LinkedHashMap<>(
                         ActivationCalibration.run(
@@ -201,6 +183,17 @@ class QdqQuantizerTest {
                         IllegalArgumentException.class,
                         () -> QdqQuantizer.quantize(model, ranges, "test"));
         assertEquals("no calibrated range for activation '" + missing + "'", e.getMessage());
+    }
+
+    private static ModelProto export(TsamConfig config) {
+        try (NDManager scope = manager.newSubManager()) {
+            return TsamOnnxExporter.builder()
+                    .setNet(TestNets.net(scope, config, CLASSES, 5))
+                    .setConfig(config)
+                    .setCheckpointSha256("0".repeat(64))
+                    .build()
+                    .export();
+        }
     }
 
     private static NodeProto consumer(ModelProto model, String value) {

@@ -99,7 +99,9 @@ class PredictorTest {
         assertEquals(1, p.clips());
         Timings t = p.timings();
         assertTrue(t.decodeMs() > 0 && t.audioMs() > 0 && t.inferenceMs() > 0, t.toString());
-        assertTrue(t.totalMs() >= t.decodeMs() + t.audioMs() + t.inferenceMs(), t.toString());
+        // The audio image is built alongside the decoding, so only decode (the preparation's wall
+        // time) and inference add up.
+        assertTrue(t.totalMs() >= t.decodeMs() + t.inferenceMs(), t.toString());
     }
 
     @Test
