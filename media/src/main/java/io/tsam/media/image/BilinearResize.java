@@ -27,6 +27,99 @@ public final class BilinearResize {
     }
 
     /**
+     * The {@code (h, w)} window at {@code (y0, x0)} of what {@link #resize} makes of one channel of
+     * interleaved 8-bit pixels, computed alone: the same sums in the same order, so the same
+     * floats, without resizing what a crop would throw away or copying the channel out first.
+     *
+     * @param pixels row-major {@code (srcH, srcW, channels)} bytes, read as 0..255
+     * @return a new row-major {@code (h, w)} array
+     */
+    public static float[] resizeWindow(
+            byte[] pixels,
+            int channels,
+            int channel,
+            int srcH,
+            int srcW,
+            int dstH,
+            int dstW,
+            int y0,
+            int x0,
+            int h,
+            int w) {
+        if (pixels.length != srcH * srcW * channels || channel < 0 || channel >= channels) {
+            throw new IllegalArgumentException(
+                    "pixels hold "
+                            + pixels.length
+                            + " bytes, not "
+                            + srcH
+                            + "x"
+                            + srcW
+                            + "x"
+                            + channels
+                            + " with channel "
+                            + channel);
+        }
+        if (y0 < 0 || x0 < 0 || h < 1 || w < 1 || y0 + h > dstH || x0 + w > dstW) {
+            throw new IllegalArgumentException(
+                    "window "
+                            + h
+                            + "x"
+                            + w
+                            + " at ("
+                            + y0
+                            + ", "
+                            + x0
+                            + ") leaves "
+                            + dstH
+                            + "x"
+                            + dstW);
+        }
+        Weights wx = Weights.of(srcW, dstW);
+        Weights wy = Weights.of(srcH, dstH);
+        int firstRow = Integer.MAX_VALUE;
+        int endRow = 0;
+        for (int y = y0; y < y0 + h; y++) {
+            firstRow = Math.min(firstRow, wy.bounds[2 * y]);
+            endRow = Math.max(endRow, wy.bounds[2 * y] + wy.bounds[2 * y + 1]);
+        }
+        float[] rows = new float[(endRow - firstRow) * w];
+        for (int r = firstRow; r < endRow; r++) {
+            int base = r * srcW;
+            for (int x = 0; x < w; x++) {
+                int first = wx.bounds[2 * (x0 + x)];
+                int count = wx.bounds[2 * (x0 + x) + 1];
+                int k = (x0 + x) * wx.stride;
+                double acc = 0;
+                for (int i = 0; i < count; i++) {
+                    acc +=
+                            wx.coeffs[k + i]
+                                    * (pixels[(base + first + i) * channels + channel] & 0xff);
+                }
+                rows[(r - firstRow) * w + x] = (float) acc;
+            }
+        }
+        float[] out = new float[h * w];
+        double[] acc = new double[w];
+        for (int y = 0; y < h; y++) {
+            int first = wy.bounds[2 * (y0 + y)];
+            int count = wy.bounds[2 * (y0 + y) + 1];
+            int k = (y0 + y) * wy.stride;
+            Arrays.fill(acc, 0);
+            for (int i = 0; i < count; i++) {
+                double c = wy.coeffs[k + i];
+                int row = (first + i - firstRow) * w;
+                for (int x = 0; x < w; x++) {
+                    acc[x] += c * rows[row + x];
+                }
+            }
+            for (int x = 0; x < w; x++) {
+                out[y * w + x] = (float) acc[x];
+            }
+        }
+        return out;
+    }
+
+    /**
      * Resizes without antialiasing, as {@code torch.nn.functional.interpolate(mode="bilinear",
      * align_corners=False)} and torchvision 0.14's {@code Resize} on tensors compute (what TSAM's
      * code ran): each output pixel reads the two nearest inputs at {@code (i + 0.5) * in / out -

@@ -125,21 +125,20 @@ public final class FrameTransform {
                             + " does not fit");
         }
         byte[] pixels = frame.pixels();
-        float[] plane = new float[width * height];
         int area = cropSize * cropSize;
         for (int c = 0; c < 3; c++) {
-            for (int i = 0, p = c; i < plane.length; i++, p += 3) {
-                plane[i] = pixels[p] & 0xff;
-            }
-            float[] big = BilinearResize.resize(plane, height, width, rh, rw);
+            float[] window =
+                    BilinearResize.resizeWindow(
+                            pixels, 3, c, height, width, rh, rw, crop.y(), crop.x(), cropSize,
+                            cropSize);
             float m = mean[c];
             float s = std[c];
             int out = offset + c * area;
             for (int y = 0; y < cropSize; y++) {
-                int row = (crop.y() + y) * rw + crop.x();
+                int row = y * cropSize;
                 for (int x = 0; x < cropSize; x++) {
                     int sx = crop.flip() ? cropSize - 1 - x : x;
-                    dst[out++] = (big[row + sx] / 255f - m) / s;
+                    dst[out++] = (window[row + sx] / 255f - m) / s;
                 }
             }
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
 import java.util.random.RandomGenerator;
+import java.util.stream.IntStream;
 
 /**
  * Turns one video into model inputs: samples the TSN segments, decodes only those frames, resizes,
@@ -191,9 +192,8 @@ public final class ClipExtractor implements AutoCloseable {
                         : TsamFrameTransform.random(
                                 first.width(), first.height(), config.scales(), config.flip(), rng);
         int stride = config.imageLength();
-        for (int t = 0; t < images.size(); t++) {
-            tsamTransform.apply(images.get(t), region, dst, t * stride);
-        }
+        frames(images.size(), rng == null)
+                .forEach(t -> tsamTransform.apply(images.get(t), region, dst, t * stride));
     }
 
     private void writeFrames(int[] indices, RandomGenerator rng, float[] dst) {
@@ -206,13 +206,23 @@ public final class ClipExtractor implements AutoCloseable {
                         : Crop.random(
                                 resized[0], resized[1], config.cropSize(), config.flip(), rng);
         int stride = config.imageLength();
-        for (int t = 0; t < images.size(); t++) {
-            transform.apply(images.get(t), crop, dst, t * stride);
-        }
+        frames(images.size(), rng == null)
+                .forEach(t -> transform.apply(images.get(t), crop, dst, t * stride));
     }
 
     @Override
     public void close() {
         frames.close();
+    }
+
+    /**
+     * The frame numbers of a clip, in parallel for a test clip: its frames are resized one per core
+     * (each writes its own part of the tensor), which takes a prediction's resizing off the
+     * critical path next to the decoder; training clips stay sequential, since the training loop
+     * already keeps every core busy with clips.
+     */
+    private static IntStream frames(int count, boolean parallel) {
+        IntStream frames = IntStream.range(0, count);
+        return parallel ? frames.parallel() : frames;
     }
 }
